@@ -1,0 +1,82 @@
+"""lcoai-notebook: the OpenAI API through LowCodeAPI, made pleasant in Jupyter.
+
+Everything public is listed in ``__all__`` and resolved lazily, so ``import lcoai_notebook`` is
+cheap and pulls in neither httpx nor numpy, ipywidgets, matplotlib, pandas or the emulator's
+server stack until a name that needs them is used.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConflictError",
+    "InsufficientQuotaError",
+    "InternalServerError",
+    "LcoaiError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "StreamInterruptedError",
+    "Timeout",
+    "UnprocessableEntityError",
+    "__version__",
+    "connect",
+    "cosine_similarity",
+    "embed",
+    "embed_dataframe",
+    "plot_embeddings",
+    "plot_similarity",
+    "search",
+    "top_k",
+]
+
+_LAZY = {
+    "AsyncClient": "._client",
+    "Client": "._client",
+    "Timeout": "._config",
+    "connect": ".connect",
+    "cosine_similarity": ".embeddings",
+    "embed": ".embeddings",
+    "embed_dataframe": ".embeddings",
+    "search": ".embeddings",
+    "top_k": ".embeddings",
+    "plot_embeddings": ".plotting",
+    "plot_similarity": ".plotting",
+}
+for _name in __all__:
+    if _name.endswith("Error"):
+        _LAZY[_name] = "._exceptions"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._client import AsyncClient, Client
+    from ._config import Timeout
+    from ._exceptions import *  # noqa: F403
+    from .connect import connect
+    from .embeddings import cosine_similarity, embed, embed_dataframe, search, top_k
+    from .plotting import plot_embeddings, plot_similarity
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lcoai_notebook' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

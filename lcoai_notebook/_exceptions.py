@@ -1,0 +1,225 @@
+"""The error tree.
+
+::
+
+    LcoaiError
+    ├── APIError                         something went wrong talking to the service
+    │   ├── APIStatusError               the service answered with a 4xx/5xx status
+    │   │   ├── BadRequestError              400
+    │   │   ├── AuthenticationError          401 (LowCodeAPI: missing or malformed api_token)
+    │   │   ├── PermissionDeniedError        403 (LowCodeAPI: unknown api_token)
+    │   │   ├── NotFoundError                404
+    │   │   ├── ConflictError                409
+    │   │   ├── UnprocessableEntityError     422
+    │   │   ├── RateLimitError               429
+    │   │   │   └── InsufficientQuotaError   429 with code ``insufficient_quota`` (never retried)
+    │   │   └── InternalServerError          >= 500
+    │   ├── APIConnectionError           no response at all
+    │   │   └── APITimeoutError
+    │   ├── APIResponseValidationError   a 2xx body that cannot be read
+    │   └── StreamInterruptedError       a stream that ended before ``[DONE]``
+    └── (bad arguments raise the builtin ``ValueError`` / ``TypeError`` naming the parameter)
+
+Every error carries ``status_code``, ``request_id`` and the parsed error ``body`` where those exist.
+No error ever holds the API token: messages and bodies are redacted before an error is built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InsufficientQuotaError",
+    "InternalServerError",
+    "LcoaiError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "StreamInterruptedError",
+    "UnprocessableEntityError",
+    "status_error_class",
+]
+
+
+class LcoaiError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class APIError(LcoaiError):
+    """A failure talking to the service.
+
+    Attributes
+    ----------
+    message : str
+        The human reason, as the service gave it where it gave one.
+    body : object or None
+        The parsed error body (OpenAI's ``{"message", "type", "param", "code"}`` object where the
+        service sent one), already redacted.
+    code, type, param : str or None
+        The fields of OpenAI's error object, when present.
+    request_id : str or None
+        The ``x-request-id`` of the failing response, when known.
+    """
+
+    status_code: int | None = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        body: Any = None,
+        request_id: str | None = None,
+        code: str | None = None,
+        type: str | None = None,
+        param: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.body = body
+        self.request_id = request_id
+        self.code = code
+        self.type = type
+        self.param = param
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class APIStatusError(APIError):
+    """The service answered with an error status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: Any = None,
+        request_id: str | None = None,
+        code: str | None = None,
+        type: str | None = None,
+        param: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            message, body=body, request_id=request_id, code=code, type=type, param=param
+        )
+        self.status_code = status_code
+        #: Response headers that matter for retries (``retry-after``, ``x-ratelimit-*``), merged
+        #: from the HTTP headers and LowCodeAPI's body ``headers``; never the request URL.
+        self.headers = dict(headers or {})
+
+    def __str__(self) -> str:
+        parts = [f"Error code: {self.status_code}"]
+        if self.code:
+            parts.append(f"({self.code})")
+        return f"{' '.join(parts)} - {self.message}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r})"
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was invalid."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: missing, malformed or wrong credentials."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credentials are not allowed (LowCodeAPI: unknown ``api_token``)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such route, model or object."""
+
+
+class ConflictError(APIStatusError):
+    """409: the object is in a state that forbids the request."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was well formed but cannot be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; retried with back-off."""
+
+
+class InsufficientQuotaError(RateLimitError):
+    """429 with code ``insufficient_quota``: the account is out of credit. Never retried."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the service failed."""
+
+
+class APIConnectionError(APIError):
+    """No response arrived (DNS, refused or dropped connection)."""
+
+    def __init__(self, message: str = "Connection error.", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+    def __init__(self, message: str = "Request timed out.", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+
+
+class APIResponseValidationError(APIError):
+    """A success response whose body could not be read (malformed JSON, missing envelope)."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.status_code = status_code
+
+
+class StreamInterruptedError(APIError):
+    """A stream ended before its ``[DONE]`` marker.
+
+    Attributes
+    ----------
+    text : str
+        The text received so far (for chat: the concatenated ``delta.content`` of choice 0), so
+        nothing is lost.
+    chunks : list
+        The decoded chunks received before the interruption.
+    """
+
+    def __init__(self, message: str, *, text: str = "", chunks: list | None = None, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.text = text
+        self.chunks = list(chunks or [])
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int, code: str | None = None) -> type[APIStatusError]:
+    """The error class for an HTTP status (and OpenAI error ``code``)."""
+    if status_code == 429 and code == "insufficient_quota":
+        return InsufficientQuotaError
+    if status_code >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status_code, APIStatusError)

@@ -1,0 +1,234 @@
+"""Response objects: thin, fast views over the parsed JSON.
+
+A :class:`Result` wraps one ``dict`` and wraps nested values on access, so reading
+``resp.choices[0].message.content`` costs a few dictionary look-ups and nothing is parsed twice.
+Results allow attribute access, item access and ``.to_dict()``; typed subclasses add a readable
+notebook repr. Every repr of model output goes through :func:`lcoai_notebook._render` so replies
+are never rendered as live HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__all__ = [
+    "ChatCompletion",
+    "ChatCompletionChunk",
+    "CreateEmbeddingResponse",
+    "ImagesResponse",
+    "ModerationResponse",
+    "Result",
+    "SpeechResponse",
+    "Transcription",
+    "wrap",
+]
+
+
+def wrap(value: Any, cls: type[Result] | None = None) -> Any:
+    """Wrap dicts (and lists of dicts) as :class:`Result`; leave everything else alone."""
+    if type(value) is dict:
+        return (cls or Result)(value)
+    if type(value) is list:
+        return [wrap(v) for v in value]
+    return value
+
+
+class Result(Mapping):
+    """A response object: ``r.field``, ``r["field"]``, ``r.to_dict()``."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict[str, Any] | None = None, /, **fields: Any) -> None:
+        object.__setattr__(self, "_data", data if data is not None else fields)
+
+    # -- access ---------------------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return wrap(self._data[name])
+        except KeyError:
+            if name.startswith("__"):
+                raise AttributeError(name) from None
+            # Optional fields the service left out read as None, like the official SDK's models.
+            return None
+
+    def __getitem__(self, key: str) -> Any:
+        return wrap(self._data[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Result):
+            return self._data == other._data
+        if isinstance(other, dict):
+            return self._data == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return wrap(self._data.get(key, default))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The underlying JSON object (a deep copy, safe to mutate)."""
+        return json.loads(json.dumps(self._data, default=_json_default))
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self._data, indent=indent, default=_json_default)
+
+    # -- display --------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        text = json.dumps(self._data, indent=2, default=_json_default)
+        if len(text) > 4000:
+            text = text[:4000] + "\n  ..."
+        return f"{type(self).__name__}({text})"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(repr(self))
+
+
+def _json_default(value: Any) -> Any:
+    tolist = getattr(value, "tolist", None)
+    if tolist is not None:
+        return tolist()
+    if isinstance(value, Result):
+        return value._data
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+class ChatCompletion(Result):
+    """``chat.completion``; in a notebook the reply shows as rendered (inert) Markdown."""
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        """The content of the first choice ('' when it is a tool call)."""
+        choices = self._data.get("choices") or []
+        if not choices:
+            return ""
+        return (choices[0].get("message") or {}).get("content") or ""
+
+    def _repr_html_(self) -> str:
+        from ._render import chat_completion_html
+
+        return chat_completion_html(self._data)
+
+
+class ChatCompletionChunk(Result):
+    """One ``chat.completion.chunk`` of a stream."""
+
+    __slots__ = ()
+
+
+class CreateEmbeddingResponse(Result):
+    """An embeddings list; ``to_numpy()`` gives the ``(n, d)`` float32 matrix in input order.
+
+    When the response was asked for as base64 the client decodes it once into a float32 matrix
+    (``np.frombuffer`` over the decoded bytes, no float parsing) and ``data[i].embedding`` is a
+    row view of it.
+    """
+
+    __slots__ = ("_matrix",)
+
+    def __init__(self, data: dict[str, Any], matrix: Any = None) -> None:
+        super().__init__(data)
+        object.__setattr__(self, "_matrix", matrix)
+
+    def to_numpy(self) -> Any:
+        """The embeddings as an ``np.ndarray`` of shape ``(n, d)``, dtype float32."""
+        if self._matrix is not None:
+            return self._matrix
+        import numpy as np
+
+        rows = sorted(self._data.get("data") or [], key=lambda d: d["index"])
+        if not rows:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.asarray([r["embedding"] for r in rows], dtype=np.float32)
+
+    def __repr__(self) -> str:
+        data = self._data.get("data") or []
+        dim = self.to_numpy().shape[1] if data else 0
+        return (
+            f"CreateEmbeddingResponse(model={self._data.get('model')!r}, n={len(data)}, "
+            f"dimensions={dim}, usage={self._data.get('usage')})"
+        )
+
+
+class ImagesResponse(Result):
+    """``ImagesResponse``; shows the images inline in a notebook."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        from ._render import images_html
+
+        return images_html(self._data)
+
+
+class Transcription(Result):
+    """A transcription or translation (json / verbose_json); shows its text."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return str(self._data.get("text", ""))
+
+    def _repr_html_(self) -> str:
+        from ._render import pre_html
+
+        return pre_html(str(self._data.get("text", "")))
+
+
+class ModerationResponse(Result):
+    """``CreateModerationResponse``; ``flagged`` is True when any input was flagged."""
+
+    __slots__ = ()
+
+    @property
+    def flagged(self) -> bool:
+        return any(r.get("flagged") for r in self._data.get("results") or [])
+
+
+class SpeechResponse(bytes):
+    """Audio bytes from ``audio.speech.create``; plays inline in a notebook."""
+
+    content_type: str = "audio/mpeg"
+
+    def __new__(cls, content: bytes, content_type: str = "audio/mpeg") -> SpeechResponse:
+        obj = super().__new__(cls, content)
+        obj.content_type = content_type
+        return obj
+
+    @property
+    def content(self) -> bytes:
+        return bytes(self)
+
+    def write_to_file(self, path: Any) -> None:
+        with open(path, "wb") as fh:
+            fh.write(self)
+
+    def __repr__(self) -> str:
+        return f"SpeechResponse({len(self)} bytes, {self.content_type})"
+
+    def _repr_html_(self) -> str:
+        import base64
+
+        b64 = base64.b64encode(self).decode("ascii")
+        ctype = self.content_type.split(";")[0].strip() or "audio/mpeg"
+        if not ctype.startswith("audio/"):
+            ctype = "audio/mpeg"
+        return f'<audio controls src="data:{ctype};base64,{b64}"></audio>'
