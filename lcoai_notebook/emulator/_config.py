@@ -1,0 +1,45 @@
+"""Emulator settings: one dataclass, every field a keyword of ``Emulator(...)``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["DEFAULT_TOKEN", "DEFAULT_OPENAI_KEY", "EmuConfig"]
+
+#: The token the emulator accepts by default (LowCodeAPI tokens start with ``at_``).
+DEFAULT_TOKEN = "at_emulator_workshop_token"
+#: The bearer key the openai flavor accepts by default.
+DEFAULT_OPENAI_KEY = "sk-emulator-workshop-key"
+
+
+@dataclass
+class EmuConfig:
+    #: ``"lowcodeapi"`` (envelope, ``api_token`` query auth, nested errors) or ``"openai"``.
+    flavor: str = "lowcodeapi"
+    #: ``"incremental"`` sends each SSE event as it is made; ``"buffered"`` sends the whole
+    #: stream in one body, as LowCodeAPI's server does.
+    stream_mode: str = "incremental"
+    #: Which LowCodeAPI path formats are served: both, or ``("old",)`` like the OSS server.
+    path_formats: tuple[str, ...] = ("new", "old")
+    #: Accepted credentials (``api_token`` for lowcodeapi, bearer key for openai).
+    api_tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
+    openai_keys: tuple[str, ...] = (DEFAULT_OPENAI_KEY,)
+    #: Random transient faults: the share of requests that fail, the kinds drawn from
+    #: (``"429"``, ``"500"``, ``"503"``, ``"drop"``), and the seed that makes them repeatable.
+    fault_rate: float = 0.0
+    fault_kinds: tuple[str, ...] = ("429", "500", "503", "drop")
+    fault_seed: int = 0
+    #: Retry-After sent with injected 429/503 faults, in seconds (``retry-after-ms`` carries the
+    #: exact value, ``retry-after`` the value rounded up to whole seconds).
+    fault_retry_after: float = 0.05
+    #: Extra latency added to every response, in seconds.
+    latency: float = 0.0
+    #: Seconds each fine-tuning state lasts (validating_files, queued, running) and each batch
+    #: state (validating, in_progress, finalizing); small so notebooks finish quickly.
+    job_step_seconds: float = 0.3
+    #: The organisation id used in ``ft:`` model names and objects.
+    organization: str = "org-emulator"
+    #: Seed mixed into every deterministic generator.
+    seed: int = 0
+    #: Extra fields for modules that need them, so adding one never breaks another module.
+    extra: dict = field(default_factory=dict)
