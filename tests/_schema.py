@@ -30,9 +30,14 @@ def spec() -> dict[str, Any]:
 
 
 def _nullable_to_31(node: Any) -> None:
-    """The spec still carries some OpenAPI 3.0 ``nullable: true``; JSON Schema 2020-12 ignores
-    that keyword, so rewrite it as the 3.1 form (``null`` added to ``type`` and ``enum``)."""
+    """The spec still carries some OpenAPI 3.0 forms (``nullable: true``, boolean
+    ``exclusiveMinimum``); rewrite them as JSON Schema 2020-12 reads them."""
     if isinstance(node, dict):
+        # 3.0's boolean exclusiveMinimum/Maximum modify minimum/maximum; in 3.1 they are numbers.
+        for excl, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+            if isinstance(node.get(excl), bool):
+                if node.pop(excl) and bound in node:
+                    node[excl] = node.pop(bound)
         if node.get("nullable") is True:
             t = node.get("type")
             if isinstance(t, str):

@@ -1,0 +1,311 @@
+"""The wire, without I/O: URLs, auth placement, LowCodeAPI's envelope, error shapes, redaction.
+
+Everything here is a pure function of its arguments (plus one process-wide registry of secrets to
+redact), so the sync and async requesters share it and tests need no server.
+
+Facts (``shared/reference/lowcodeapi-and-openai.md``):
+
+- lowcodeapi: ``base + "/v1" + path``, token in the ``api_token`` query parameter, JSON successes
+  wrapped as ``{"message", "provider", "result", "response_headers"}``, upstream errors nested at
+  ``body.error.error`` with OpenAI's headers in ``body.headers``, LowCodeAPI's own errors as
+  ``body.error.code`` (a number) + ``body.message``, unknown routes as ``{"message": "Not Found"}``.
+- openai: ``base + path``, ``Authorization: Bearer``, plain bodies, errors at ``body.error``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+__all__ = [
+    "ErrorInfo",
+    "build_url",
+    "fill_path",
+    "is_unknown_route",
+    "parse_error",
+    "redact",
+    "redact_obj",
+    "register_secret",
+    "unwrap_envelope",
+]
+
+REDACTED = "***"
+
+# -- redaction ----------------------------------------------------------------------------------
+
+# Query strings (``api_token=at_...``), JSON (``"api_token": "at_..."``), Python reprs
+# (``'api_token': 'at_...'``) and bearer keys. Values stop at the characters that end them there.
+_PATTERNS = re.compile(
+    r"""(?P<q>api_token=)[^&\s"'#<>,;)\]}]+"""
+    r"""|(?P<j>["']api_token["']\s*:\s*["'])[^"']*"""
+    r"""|(?P<b>[Bb]earer\s+)[^\s"',;]+"""
+)
+_secrets: set[str] = set()
+_secret_re: re.Pattern[str] | None = None
+_secret_lock = threading.Lock()
+
+
+def register_secret(secret: str | None) -> None:
+    """Remember a token or key so its literal value is redacted wherever it appears."""
+    global _secret_re
+    # Very short strings would redact ordinary words; real tokens are long.
+    if not secret or len(secret) < 6:
+        return
+    with _secret_lock:
+        if secret in _secrets:
+            return
+        _secrets.add(secret)
+        alternatives = sorted(_secrets, key=len, reverse=True)
+        _secret_re = re.compile("|".join(re.escape(s) for s in alternatives))
+
+
+def _sub(match: re.Match[str]) -> str:
+    prefix = match.group("q") or match.group("j") or match.group("b")
+    return prefix + REDACTED
+
+
+def redact(text: str) -> str:
+    """``text`` with API tokens and bearer keys replaced by ``***``.
+
+    Parameters
+    ----------
+    text : str
+        Any text: a URL, a log message, an error body.
+
+    Returns
+    -------
+    str
+        The same text with ``api_token`` values (query strings and JSON), ``Bearer`` keys and every
+        registered secret replaced.
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    secret_re = _secret_re
+    if secret_re is not None:
+        text = secret_re.sub(REDACTED, text)
+    if "api_token" in text or "earer" in text:
+        text = _PATTERNS.sub(_sub, text)
+    return text
+
+
+_SECRET_KEYS = frozenset({"api_token", "authorization", "api_key", "x-credential-value"})
+
+
+def redact_obj(value: Any) -> Any:
+    """A copy of a parsed JSON value with secrets redacted (keys such as ``api_token`` and every
+    string value passed through :func:`redact`)."""
+    if isinstance(value, dict):
+        return {
+            k: (REDACTED if isinstance(k, str) and k.lower() in _SECRET_KEYS and v else redact_obj(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_obj(v) for v in value]
+    if isinstance(value, str):
+        return redact(value)
+    return value
+
+
+# -- URLs -----------------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill_path(path: str, path_params: Mapping[str, Any], url_format: str) -> tuple[str, dict[str, str]]:
+    """Fill ``{name}`` placeholders.
+
+    New format puts the (percent-encoded) values in the path; Old format puts the literal names
+    in the path and returns the values as query parameters.
+
+    Returns
+    -------
+    (path, extra_query)
+    """
+    if "{" not in path:
+        return path, {}
+    names = _PLACEHOLDER.findall(path)
+    missing = [n for n in names if n not in path_params or path_params[n] in (None, "")]
+    if missing:
+        raise ValueError(f"missing path parameter(s) {', '.join(missing)} for {path}")
+    if url_format == "old":
+        return _PLACEHOLDER.sub(lambda m: m.group(1), path), {n: str(path_params[n]) for n in names}
+    return (
+        _PLACEHOLDER.sub(lambda m: quote(str(path_params[m.group(1)]), safe=":@"), path),
+        {},
+    )
+
+
+def build_url(
+    flavor: str,
+    base_url: str,
+    path: str,
+    path_params: Mapping[str, Any] | None = None,
+    url_format: str = "new",
+) -> tuple[str, dict[str, str]]:
+    """The absolute URL (without query) and the extra query parameters for one call.
+
+    Parameters
+    ----------
+    flavor : {"lowcodeapi", "openai"}
+    base_url : str
+        ``https://api.lowcodeapi.com/openai`` (lowcodeapi) or ``https://api.openai.com/v1`` (openai).
+    path : str
+        The OpenAI path without ``/v1``, with ``{name}`` placeholders.
+    path_params : mapping
+        Values of the placeholders.
+    url_format : {"new", "old"}
+        Only meaningful for lowcodeapi; openai always uses values in the path.
+    """
+    if flavor != "lowcodeapi":
+        url_format = "new"
+    filled, extra = fill_path(path, path_params or {}, url_format)
+    base = base_url.rstrip("/")
+    if flavor == "lowcodeapi":
+        base += "/v1"
+    return base + filled, extra
+
+
+def auth_params(flavor: str, token: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """``(query, headers)`` carrying the credential for ``flavor``."""
+    if not token:
+        return {}, {}
+    if flavor == "lowcodeapi":
+        return {"api_token": token}, {}
+    return {}, {"Authorization": f"Bearer {token}"}
+
+
+def has_placeholders(path: str) -> bool:
+    return "{" in path
+
+
+# -- bodies -----------------------------------------------------------------------------------------
+
+
+def is_envelope(body: Any) -> bool:
+    """True when ``body`` is LowCodeAPI's success envelope."""
+    return type(body) is dict and "result" in body and ("provider" in body or "message" in body)
+
+
+def unwrap_envelope(body: Any) -> tuple[Any, dict[str, str]]:
+    """``(result, response_headers)``: the OpenAI body inside LowCodeAPI's envelope, or ``body``
+    itself (with no headers) when it is not wrapped."""
+    if is_envelope(body):
+        headers = body.get("response_headers")
+        return body["result"], (
+            {str(k).lower(): str(v) for k, v in headers.items()} if isinstance(headers, dict) else {}
+        )
+    return body, {}
+
+
+def is_unknown_route(status: int, body: Any) -> bool:
+    """A 404 that says the *route* does not exist (LowCodeAPI ``{"message": "Not Found"}`` with no
+    ``error``), as opposed to an upstream 404 such as ``model_not_found``."""
+    if status != 404:
+        return False
+    if body is None or body == "" or body == b"":
+        return True
+    if isinstance(body, dict):
+        return "error" not in body
+    # A non-JSON 404 (an HTML page from a proxy or framework) is not an upstream OpenAI error.
+    return True
+
+
+@dataclass
+class ErrorInfo:
+    """What a client needs from an error response, whichever shape it came in."""
+
+    message: str
+    type: str | None = None
+    param: str | None = None
+    code: str | None = None
+    request_id: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    source: str = "unknown"  # "upstream" (OpenAI via LowCodeAPI), "lowcodeapi", "openai", "unknown"
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def parse_error(
+    status: int, content: bytes | str, http_headers: Mapping[str, str] | None = None
+) -> ErrorInfo:
+    """Read an error response in any of the three shapes; the result is already redacted.
+
+    Shapes
+    ------
+    - LowCodeAPI-forwarded upstream error: ``{"message", "provider", "error": {"error": {...}},
+      "headers": {...}}``.
+    - LowCodeAPI's own error: ``{"message": "Invalid api_token", "error": {"code": 403}}``.
+    - Plain OpenAI: ``{"error": {"message", "type", "param", "code"}}``.
+    """
+    headers = {str(k).lower(): str(v) for k, v in (http_headers or {}).items()}
+    text = content.decode("utf-8", "replace") if isinstance(content, bytes) else str(content)
+    try:
+        body: Any = json.loads(text) if text.strip() else None
+    except ValueError:
+        body = None
+
+    info: ErrorInfo
+    if isinstance(body, dict):
+        err = body.get("error")
+        body_headers = body.get("headers")
+        if isinstance(body_headers, dict):
+            # LowCodeAPI carries OpenAI's response headers inside the body; they are the truth.
+            headers.update({str(k).lower(): str(v) for k, v in body_headers.items()})
+        if isinstance(err, dict) and isinstance(err.get("error"), dict):
+            inner = err["error"]
+            info = ErrorInfo(
+                message=_str_or_none(inner.get("message")) or _str_or_none(body.get("message"))
+                or f"HTTP {status}",
+                type=_str_or_none(inner.get("type")),
+                param=_str_or_none(inner.get("param")),
+                code=_str_or_none(inner.get("code")),
+                body=inner,
+                source="upstream",
+            )
+        elif isinstance(err, dict) and isinstance(body.get("message"), str) and (
+            "code" in err or "provider" in body
+        ):
+            # LowCodeAPI's own error: the human reason is the top-level message.
+            code = err.get("code")
+            info = ErrorInfo(
+                message=body["message"],
+                code=code if isinstance(code, str) else None,
+                body=body,
+                source="lowcodeapi",
+            )
+        elif isinstance(err, dict):
+            info = ErrorInfo(
+                message=_str_or_none(err.get("message")) or f"HTTP {status}",
+                type=_str_or_none(err.get("type")),
+                param=_str_or_none(err.get("param")),
+                code=_str_or_none(err.get("code")),
+                body=err,
+                source="openai",
+            )
+        elif isinstance(err, str):
+            info = ErrorInfo(message=err, body=body, source="openai")
+        else:
+            info = ErrorInfo(
+                message=_str_or_none(body.get("message")) or f"HTTP {status}",
+                body=body,
+                source="lowcodeapi" if "message" in body else "unknown",
+            )
+    else:
+        snippet = text.strip()[:500]
+        info = ErrorInfo(message=snippet or f"HTTP {status}", body=snippet or None)
+
+    info.message = redact(info.message)
+    info.body = redact_obj(info.body)
+    info.headers = {k: redact(v) for k, v in headers.items()}
+    info.request_id = info.headers.get("x-request-id")
+    return info

@@ -1,0 +1,147 @@
+"""The ``lcoai-notebook`` command: ``emulator`` serves the offline emulator, ``lab`` opens the
+example notebooks in JupyterLab (offline unless a token is set)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main", "notebooks_dir", "serve_emulator"]
+
+
+def _emulator_parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Serve the lcoai-notebook emulator "
+                                     "(OpenAI / LowCodeAPI, offline) on 127.0.0.1.")
+    _add_emulator_args(parser)
+    return parser
+
+
+def _add_emulator_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8000, help="port to serve on (0 = any free "
+                        "port; default 8000)")
+    parser.add_argument("--flavor", choices=("lowcodeapi", "openai"), default="lowcodeapi",
+                        help="wire to emulate (default lowcodeapi)")
+    parser.add_argument("--stream-mode", choices=("incremental", "buffered"),
+                        default="incremental", help="how SSE streams are sent")
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds added to every response (default 0)")
+    parser.add_argument("--fault-rate", type=float, default=0.0,
+                        help="share of requests failing with a random transient fault (0..1)")
+    parser.add_argument("--fault-seed", type=int, default=0, help="seed of the random faults")
+
+
+def serve_emulator(port: int = 8000, flavor: str = "lowcodeapi",
+                   stream_mode: str = "incremental", stop: threading.Event | None = None,
+                   **config: Any) -> int:
+    """Serve the emulator until interrupted (Ctrl-C or SIGTERM) or ``stop`` is set.
+
+    Parameters
+    ----------
+    port : int
+        Port on 127.0.0.1 (0 = any free port).
+    flavor : {"lowcodeapi", "openai"}
+        Wire to emulate.
+    stream_mode : {"incremental", "buffered"}
+        How SSE streams are sent.
+    stop : threading.Event, optional
+        Set it to stop serving (for embedding in other programs).
+    **config
+        Other :class:`~lcoai_notebook.emulator.EmuConfig` fields (``latency``, ``fault_rate`` ...).
+
+    Returns
+    -------
+    int
+        The process exit status (0).
+    """
+    from .emulator import Emulator
+
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with Emulator(flavor=flavor, port=port, stream_mode=stream_mode, **config) as emu:
+        credential = "api_token" if flavor == "lowcodeapi" else "API key (Bearer)"
+        print(f"lcoai-notebook emulator ({flavor}) serving at {emu.url}", flush=True)
+        print(f"{credential}: {emu.api_token}  (responses are simulated; Ctrl-C to stop)",
+              flush=True)
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def notebooks_dir() -> Path:
+    """The example notebooks: ``notebooks/`` of a source checkout, else the installed copy."""
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "notebooks"
+    if checkout.is_dir():
+        return checkout
+    return package / "notebooks"
+
+
+def _run_lab(args: Sequence[str], cwd: Path, env: dict[str, str]) -> int:
+    return subprocess.call([sys.executable, "-m", "jupyter", "lab", *args], cwd=cwd, env=env)
+
+
+def lab(extra: Sequence[str]) -> int:
+    """Open the example notebooks in JupyterLab; offline (the emulator) unless
+    ``LCOAI_API_TOKEN`` is set. ``extra`` goes to ``jupyter lab`` unchanged."""
+    folder = notebooks_dir()
+    if not folder.is_dir():
+        print(f"lcoai-notebook: no example notebooks found at {folder}", file=sys.stderr)
+        return 1
+    if importlib.util.find_spec("jupyterlab") is None:
+        print("lcoai-notebook lab needs JupyterLab: pip install 'lcoai-notebook[lab]'",
+              file=sys.stderr)
+        return 1
+    env = dict(os.environ)
+    if env.get("LCOAI_API_TOKEN"):
+        print("lcoai-notebook: LCOAI_API_TOKEN is set: notebooks call the live API "
+              "(LowCodeAPI).", flush=True)
+    else:
+        env["LCOAI_OFFLINE"] = "1"
+        print("lcoai-notebook: no LCOAI_API_TOKEN: notebooks run offline against the emulator "
+              "(LCOAI_OFFLINE=1; responses are simulated).", flush=True)
+    return _run_lab(list(extra), folder, env)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``lcoai-notebook`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="lcoai-notebook", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    emu = sub.add_parser("emulator", help="serve the offline emulator on 127.0.0.1")
+    _add_emulator_args(emu)
+    sub.add_parser("lab", help="open the example notebooks in JupyterLab (extra arguments go "
+                   "to jupyter lab)", add_help=False)
+    if argv and argv[0] == "lab":
+        if argv[1:2] in (["-h"], ["--help"]):
+            print("usage: lcoai-notebook lab [jupyter lab arguments...]\n\nOpen the example "
+                  "notebooks in JupyterLab; offline (LCOAI_OFFLINE=1) unless LCOAI_API_TOKEN "
+                  "is set.")
+            return 0
+        return lab(argv[1:])
+    return run_emulator_args(parser.parse_args(argv))
+
+
+def run_emulator_args(ns: argparse.Namespace) -> int:
+    """Serve the emulator as parsed from ``emulator`` command-line arguments."""
+    try:
+        return serve_emulator(ns.port, ns.flavor, ns.stream_mode, latency=ns.latency,
+                              fault_rate=ns.fault_rate, fault_seed=ns.fault_seed)
+    except (ValueError, OSError) as exc:  # a bad option value, or the port is taken
+        print(f"lcoai-notebook emulator: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

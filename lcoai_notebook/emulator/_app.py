@@ -1,0 +1,542 @@
+"""The emulator's framework-free core: one request in, one :class:`EmuResponse` out.
+
+``EmuApp.handle`` applies, around the route handlers of ``_router.ROUTES``, everything that is
+not content: the flavor (LowCodeAPI envelope, ``api_token`` query auth, New/Old path formats,
+nested errors, the 422 "File missing" of upload routes; or plain OpenAI with bearer auth and real
+rate-limit headers), faults, latency and the SSE stream mode. The loopback server (``_server``)
+and the in-process httpx transports (``_transport``) are thin shells over it.
+
+Model rows in ``EmuApp.models`` are the catalog's rows (copied) plus fine-tuned models added by the
+fine-tuning module; a row needs ``id``, ``kind`` (``chat`` ...), ``created`` and ``owned_by``,
+and may carry ``shutdown_date``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json as _json
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from .._catalog import known_models
+from ._config import EmuConfig
+from ._errors import EmuError
+from ._faults import Fault, FaultDrawer, fault_error, parse_fault_header
+from ._router import ROUTES, SSE, EmuRequest, Raw, Route
+
+__all__ = ["EmuApp", "EmuResponse"]
+
+log = logging.getLogger("lcoai_notebook.emulator")
+
+#: Every module that registers routes, imported by the first EmuApp.
+ROUTE_MODULES = ("_models_routes", "_chat", "_embeddings", "_images", "_audio", "_moderation",
+                 "_files", "_fine_tuning", "_batches", "_assistants", "_vector_stores",
+                 "_completions")
+#: Routes LowCodeAPI treats as uploads: multipart with exactly one file part named ``file``.
+UPLOAD_ROUTES = frozenset({
+    ("POST", "/v1/audio/transcriptions"), ("POST", "/v1/audio/translations"),
+    ("POST", "/v1/files"), ("POST", "/v1/images/edits"), ("POST", "/v1/images/variations"),
+})
+#: On LowCodeAPI the single ``file`` part stands for OpenAI's ``image`` part on these routes.
+_FILE_IS_IMAGE = frozenset({"/v1/images/edits", "/v1/images/variations"})
+
+_PROVIDER = "openai"
+_LC_PREFIX = "/openai"
+_JSON_CT = "application/json"
+_LC_JSON_CT = "application/json; charset=utf-8"
+_SSE_CT = "text/event-stream; charset=utf-8"
+_LIMIT_REQUESTS = 5000
+_LIMIT_TOKENS = 2_000_000
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_MALFORMED = b'{"message": "Request completed", "provider": "openai", "result": {"id": "'
+_DROPPED = b'{"message": "Request completed", "provider": "openai", "result": {'
+
+_routes_loaded = False
+_routes_lock = threading.Lock()
+
+
+def _load_routes() -> None:
+    global _routes_loaded
+    with _routes_lock:
+        if _routes_loaded:
+            return
+        for name in ROUTE_MODULES:
+            full = f"{__package__}.{name}"
+            importlib.import_module(full)
+        _routes_loaded = True
+
+
+@dataclass
+class EmuResponse:
+    """What the HTTP shells send: ``body`` is bytes, or an iterator of bytes for a live stream.
+
+    ``delay`` is latency to add before the response; ``drop`` asks the shell to promise more
+    bytes than ``body`` holds and then end the connection (the client sees a protocol error).
+    """
+
+    status: int
+    headers: dict[str, str]
+    body: bytes | Iterator[bytes]
+    delay: float = 0.0
+    drop: bool = False
+
+    @property
+    def streaming(self) -> bool:
+        return not isinstance(self.body, (bytes, bytearray))
+
+
+def _dumps(obj: Any) -> bytes:
+    return _json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _duration(seconds: float) -> str:
+    """OpenAI's reset format: ``12ms``, ``1.5s``, ``6m0s``."""
+    if seconds < 1:
+        return f"{max(1, round(seconds * 1000))}ms"
+    if seconds < 60:
+        return f"{seconds:.3g}s"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}m{rest}s"
+
+
+class EmuApp:
+    """The emulated service (one per :class:`~lcoai_notebook.emulator.Emulator`).
+
+    Parameters
+    ----------
+    config : EmuConfig, optional
+        Settings; the defaults emulate LowCodeAPI with incremental streaming.
+    """
+
+    def __init__(self, config: EmuConfig | None = None) -> None:
+        config = config if config is not None else EmuConfig()
+        if config.flavor not in ("lowcodeapi", "openai"):
+            raise ValueError(f"flavor must be 'lowcodeapi' or 'openai', got {config.flavor!r}")
+        if config.stream_mode not in ("incremental", "buffered"):
+            raise ValueError("stream_mode must be 'incremental' or 'buffered', "
+                             f"got {config.stream_mode!r}")
+        formats = tuple(config.path_formats)
+        if not formats or any(f not in ("new", "old") for f in formats):
+            raise ValueError(f"path_formats must be a non-empty subset of ('new', 'old'), "
+                             f"got {config.path_formats!r}")
+        if config.latency < 0:
+            raise ValueError(f"latency must be >= 0 seconds, got {config.latency!r}")
+        _load_routes()
+        self.config = config
+        self.lock = threading.RLock()
+        #: id -> model row (catalog rows copied, plus fine-tuned ``ft:`` models); use ``.lock``.
+        self.models: dict[str, dict[str, Any]] = {k: dict(v) for k, v in known_models().items()}
+        self._stores: dict[str, Any] = {}
+        self._id_counts: dict[str, int] = {}
+        self._request_count = 0
+        self._window: deque[tuple[float, int]] = deque()
+        self._faults = FaultDrawer(config.fault_rate, tuple(config.fault_kinds), config.fault_seed)
+
+    # -- services for handlers -------------------------------------------------------------
+
+    def store(self, name: str, factory: Callable[[], Any]) -> Any:
+        """The per-instance object called ``name``, created with ``factory()`` on first use."""
+        with self.lock:
+            if name not in self._stores:
+                self._stores[name] = factory()
+            return self._stores[name]
+
+    def new_id(self, prefix: str) -> str:
+        """``prefix`` + 24 alphanumeric characters, deterministic per instance and prefix."""
+        with self.lock:
+            n = self._id_counts.get(prefix, 0)
+            self._id_counts[prefix] = n + 1
+        value = int.from_bytes(
+            hashlib.sha256(f"{self.config.seed}|{prefix}|{n}".encode()).digest(), "big")
+        chars = []
+        for _ in range(24):
+            value, r = divmod(value, 62)
+            chars.append(_ALPHABET[r])
+        return prefix + "".join(chars)
+
+    def now(self) -> int:
+        """Unix time in whole seconds."""
+        return int(time.time())
+
+    def monotonic(self) -> float:
+        """Monotonic seconds, for schedules (job states)."""
+        return time.monotonic()
+
+    def require_model(self, model_id: Any, kinds: Iterable[str] = ("chat",),
+                      param: str = "model") -> dict[str, Any]:
+        """The model row for ``model_id``; 404 ``model_not_found`` if unknown, 400 if of the
+        wrong kind (``kinds``), 400 if missing or not a string."""
+        if model_id is None:
+            raise EmuError(400, f"Missing required parameter: '{param}'.", param=param,
+                           code="missing_required_parameter")
+        if not isinstance(model_id, str):
+            raise EmuError(400, f"Invalid type for '{param}': expected a string, but got "
+                           f"{type(model_id).__name__}.", param=param, code="invalid_type")
+        with self.lock:
+            row = self.models.get(model_id)
+        if row is None:
+            raise EmuError(404, f"The model `{model_id}` does not exist or you do not have "
+                           "access to it.", param=param, code="model_not_found")
+        kinds = tuple(kinds)
+        if row.get("kind") not in kinds:
+            raise EmuError(400, f"The model `{model_id}` is a {row.get('kind')} model and is not "
+                           f"supported by this endpoint (expected a {' or '.join(kinds)} model).",
+                           param=param, code="model_not_supported")
+        return row
+
+    def dispatch(self, method: str, path: str, json: Any = None) -> tuple[int, dict[str, Any]]:
+        """Run one request through the routes as plain OpenAI (no auth, no faults, no envelope).
+
+        ``path`` is ``/v1/...``, optionally with a query string. Returns ``(status, body)``;
+        errors come back as their status and OpenAI error body, never raised.
+        """
+        method = method.upper()
+        path, _, qs = path.partition("?")
+        query = dict(parse_qsl(qs, keep_blank_values=True))
+        body = _dumps(json) if json is not None else b""
+        headers = {"content-type": _JSON_CT} if json is not None else {}
+        found = self._resolve(method, path, query, ("new",))
+        if found is None:
+            return 404, self._invalid_url(method, path).body()
+        route, params, _ = found
+        try:
+            result = self._call(route, method, path, params, query, headers, body, None)
+        except EmuError as exc:
+            return exc.status, exc.body()
+        if isinstance(result, dict):
+            return 200, result
+        if isinstance(result, SSE):
+            close = getattr(result.events, "close", None)
+            if close is not None:
+                close()
+            return 400, EmuError(400, "Streaming is not supported here.", param="stream").body()
+        return 500, EmuError(500, "The endpoint returned a non-JSON body.").body()
+
+    # -- the HTTP entry point ----------------------------------------------------------------
+
+    def handle(self, method: str, raw_path: str, query_list: Iterable[tuple[str, str]],
+               headers: Mapping[str, str] | Iterable[tuple[str, str]], body: bytes) -> EmuResponse:
+        """Answer one HTTP request.
+
+        Parameters
+        ----------
+        method : str
+            HTTP method.
+        raw_path : str
+            The URL path, percent-decoded (``/openai/v1/models/gpt-5`` or ``/v1/...``).
+        query_list : iterable of (str, str)
+            Decoded query parameters in order.
+        headers : mapping or iterable of (str, str)
+            Request headers (names in any case).
+        body : bytes
+            The whole request body.
+
+        Returns
+        -------
+        EmuResponse
+        """
+        method = method.upper()
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        hdrs = {str(k).lower(): str(v) for k, v in pairs}
+        query_pairs = list(query_list)
+        query = dict(query_pairs)
+        lowcode = self.config.flavor == "lowcodeapi"
+        meta = self._meta_headers(len(body))
+        try:
+            if lowcode:
+                if not raw_path.startswith(_LC_PREFIX + "/"):
+                    return self._not_found()
+                path = raw_path[len(_LC_PREFIX):]
+                found = self._resolve(method, path, query, tuple(self.config.path_formats))
+                if found is None:
+                    return self._not_found()
+                route, params, fmt = found
+                form = None
+                if (method, route.template) in UPLOAD_ROUTES:
+                    form = self._lowcode_upload(route, hdrs, body)
+                    if form is None:
+                        return self._json(422, {"message": "File missing", "provider": "",
+                                                "error": {"code": 422}})
+                denied = self._lowcode_auth(method, raw_path, query, hdrs)
+                if denied is not None:
+                    return denied
+                handler_query = {k: v for k, v in query.items() if k != "api_token"}
+                if fmt == "old":
+                    for name in route.params:
+                        handler_query.pop(name, None)
+                else:
+                    for name in route.params:
+                        if name in handler_query:
+                            raise EmuError(
+                                400, f"The path parameter '{name}' is also sent as a query "
+                                "parameter; in the New path format path parameters must not be "
+                                "repeated in the query.", param=name)
+            else:
+                path = raw_path
+                found = self._resolve(method, path, query, ("new",))
+                if found is None:
+                    raise self._invalid_url(method, path)
+                route, params, _ = found
+                self._openai_auth(hdrs)
+                handler_query, form = query, None
+            fault = self._fault(hdrs)
+            delay = self.config.latency + fault.latency
+            if fault.drop:
+                return EmuResponse(200, {"content-type": _JSON_CT}, _DROPPED, delay, drop=True)
+            if fault.is_error:
+                return self._error(fault_error(fault, self.config.fault_retry_after), meta, delay)
+            if fault.malformed:
+                return EmuResponse(200, {"content-type": _JSON_CT}, _MALFORMED, delay)
+            stream_mode = hdrs.get("x-emulator-stream", self.config.stream_mode).strip().lower()
+            if stream_mode not in ("incremental", "buffered"):
+                raise EmuError(400, "X-Emulator-Stream must be 'incremental' or 'buffered', got "
+                               f"{stream_mode!r}.", param="X-Emulator-Stream")
+            result = self._call(route, method, path, params, handler_query, hdrs, body, form)
+        except EmuError as exc:
+            return self._error(exc, meta, self.config.latency)
+        return self._success(result, meta, delay, stream_mode, fault)
+
+    # -- routing -----------------------------------------------------------------------------
+
+    def _resolve(self, method: str, path: str, query: Mapping[str, str],
+                 formats: tuple[str, ...]) -> tuple[Route, dict[str, str], str] | None:
+        """(route, path params, "new"|"old"). Old: literal names in the path, values in the
+        query; it wins over a New match of the same path (``/v1/models/model?model=X``)."""
+        if "old" in formats:
+            for r in ROUTES:
+                if (r.params and r.method == method and r.old_path == path
+                        and all(p in query for p in r.params)):
+                    return r, {p: query[p] for p in r.params}, "old"
+        best: tuple[Route, dict[str, str]] | None = None
+        for r in ROUTES:
+            if r.method != method or (r.params and "new" not in formats):
+                continue
+            m = r.regex.match(path)
+            # The most literal template wins: POST /v1/threads/runs is not thread "runs".
+            if m and (best is None or len(r.params) < len(best[0].params)):
+                best = (r, m.groupdict())
+        return (best[0], best[1], "new") if best else None
+
+    def _call(self, route: Route, method: str, path: str, params: dict[str, str],
+              query: dict[str, str], headers: dict[str, str], body: bytes,
+              form: Any) -> Any:
+        req = EmuRequest(method=method, path=path, path_params=params, query=query,
+                         headers=headers, body=body, app=self)
+        if form is not None:
+            req._form = form
+        try:
+            result = route.handler(req)
+            if isinstance(result, SSE):
+                result = _primed(result)
+        except EmuError:
+            raise
+        except Exception as exc:  # a handler bug: never let it escape as a crash
+            log.error("emulator handler %s %s failed", method, route.template, exc_info=True)
+            raise _server_error(exc) from None
+        if not isinstance(result, (dict, Raw, SSE)):
+            log.error("emulator handler %s %s returned %r", method, route.template, type(result))
+            raise _server_error(TypeError(f"handler returned {type(result).__name__}"))
+        return result
+
+    # -- flavor pieces -------------------------------------------------------------------------
+
+    def _lowcode_upload(self, route: Route, hdrs: dict[str, str], body: bytes) -> Any:
+        """The parsed form when it has exactly one file part, named ``file``; else None."""
+        from ._multipart import parse_multipart
+
+        try:
+            fields, files = parse_multipart(hdrs.get("content-type", ""), body)
+        except EmuError:
+            return None
+        # multer's single("file"): any other file field is an "Unexpected field" -> 422 too.
+        if set(files) != {"file"} or len(files["file"]) != 1:
+            return None
+        if route.template in _FILE_IS_IMAGE:
+            files = {"image": files["file"]}
+        return fields, files
+
+    def _lowcode_auth(self, method: str, raw_path: str, query: dict[str, str],
+                      hdrs: dict[str, str]) -> EmuResponse | None:
+        token = query.get("api_token")
+        if not token or not token.startswith("at_"):
+            message = "A valid API token is required to access this API."
+            # LowCodeAPI echoes the request (query included) in `logging`; clients must redact.
+            logging_info = {"method": method, "status_code": 401, "message": message,
+                            "path": raw_path, "headers": dict(hdrs), "query": dict(query)}
+            return self._json(401, {"message": message, "provider": _PROVIDER,
+                                    "error": {"code": 401, "logging": logging_info}})
+        if token not in self.config.api_tokens:
+            return self._json(403, {"message": "Invalid api_token", "provider": _PROVIDER,
+                                    "error": {"code": 403}})
+        return None
+
+    def _openai_auth(self, hdrs: dict[str, str]) -> None:
+        scheme, _, key = hdrs.get("authorization", "").partition(" ")
+        key = key.strip()
+        if scheme.lower() != "bearer" or not key:
+            raise EmuError(401, "You didn't provide an API key. You need to provide your API key "
+                           "in an Authorization header using Bearer auth (i.e. Authorization: "
+                           "Bearer YOUR_KEY).", code="invalid_api_key")
+        if key not in self.config.openai_keys:
+            shown = key[:3] + "*" * max(4, min(len(key) - 3, 20))
+            raise EmuError(401, f"Incorrect API key provided: {shown}. You can find your API key "
+                           "at https://platform.openai.com/account/api-keys.",
+                           code="invalid_api_key")
+
+    def _fault(self, hdrs: dict[str, str]) -> Fault:
+        drawn = self._faults.draw()  # drawn for every request so the sequence never shifts
+        value = hdrs.get("x-emulator-fault")
+        if value is not None:
+            return parse_fault_header(value)
+        return drawn or Fault()
+
+    # -- responses -------------------------------------------------------------------------------
+
+    def _meta_headers(self, body_len: int) -> dict[str, str]:
+        """x-request-id and x-ratelimit-* for one request (a rolling one-minute window)."""
+        now = time.monotonic()
+        tokens = max(1, body_len // 4)
+        with self.lock:
+            self._request_count += 1
+            n = self._request_count
+            self._window.append((now, tokens))
+            while self._window and now - self._window[0][0] > 60.0:
+                self._window.popleft()
+            used_requests = len(self._window)
+            used_tokens = sum(t for _, t in self._window)
+        digest = hashlib.sha256(f"{self.config.seed}|req|{n}".encode()).hexdigest()
+        request_id = "req_" + digest[:32]
+        return {
+            "x-request-id": request_id,
+            "openai-organization": self.config.organization,
+            "openai-version": "2020-10-01",
+            "openai-processing-ms": "1",
+            "x-ratelimit-limit-requests": str(_LIMIT_REQUESTS),
+            "x-ratelimit-limit-tokens": str(_LIMIT_TOKENS),
+            "x-ratelimit-remaining-requests": str(max(0, _LIMIT_REQUESTS - used_requests)),
+            "x-ratelimit-remaining-tokens": str(max(0, _LIMIT_TOKENS - used_tokens)),
+            "x-ratelimit-reset-requests": _duration(used_requests * 60.0 / _LIMIT_REQUESTS),
+            "x-ratelimit-reset-tokens": _duration(used_tokens * 60.0 / _LIMIT_TOKENS),
+        }
+
+    def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None,
+              delay: float = 0.0) -> EmuResponse:
+        ct = _LC_JSON_CT if self.config.flavor == "lowcodeapi" else _JSON_CT
+        return EmuResponse(status, {**(headers or {}), "content-type": ct}, _dumps(obj), delay)
+
+    def _not_found(self) -> EmuResponse:
+        return self._json(404, {"message": "Not Found"})
+
+    @staticmethod
+    def _invalid_url(method: str, path: str) -> EmuError:
+        return EmuError(404, f"Invalid URL ({method} {path})")
+
+    def _error(self, exc: EmuError, meta: dict[str, str], delay: float) -> EmuResponse:
+        headers = {**meta, **exc.headers}
+        if exc.status == 429 and exc.type == "requests":
+            headers["x-ratelimit-remaining-requests"] = "0"
+        if self.config.flavor == "lowcodeapi":
+            return self._json(exc.status, {"message": "Error received from the openai API",
+                                           "provider": _PROVIDER, "error": exc.body(),
+                                           "headers": headers}, delay=delay)
+        return self._json(exc.status, exc.body(), headers, delay)
+
+    def _success(self, result: Any, meta: dict[str, str], delay: float, stream_mode: str,
+                 fault: Fault) -> EmuResponse:
+        lowcode = self.config.flavor == "lowcodeapi"
+        if isinstance(result, Raw):
+            ctype = result.content_type.split(";")[0].strip().lower()
+            if lowcode and ctype in ("application/json", "text/json"):
+                # LowCodeAPI wraps every JSON upstream body, whatever the endpoint.
+                try:
+                    result = _json.loads(result.content)
+                except ValueError:
+                    return EmuResponse(200, {"content-type": result.content_type},
+                                       result.content, delay)
+            else:
+                headers = {} if lowcode else dict(meta)
+                headers["content-type"] = result.content_type
+                return EmuResponse(200, headers, result.content, delay)
+        if isinstance(result, dict):
+            if lowcode:
+                message = result.get("message")
+                envelope = {"message": message if isinstance(message, str) else
+                            "Request completed", "provider": _PROVIDER, "result": result,
+                            "response_headers": {**meta, "content-type": _JSON_CT}}
+                return self._json(200, envelope, delay=delay)
+            return self._json(200, result, meta, delay)
+        headers = {} if lowcode else {**meta, "cache-control": "no-cache"}
+        headers["content-type"] = _SSE_CT
+        chunks = _sse_bytes(result, fault.cut_after)
+        if stream_mode == "buffered":
+            return EmuResponse(200, headers, b"".join(chunks), delay)
+        return EmuResponse(200, headers, chunks, delay)
+
+
+def _server_error(exc: BaseException) -> EmuError:
+    return EmuError(500, "The server had an error while processing your request. Sorry about "
+                    f"that! (emulator: {type(exc).__name__})", type="server_error")
+
+
+_END = object()
+
+
+def _primed(sse: SSE) -> SSE:
+    """Run the event generator up to its first event now, so errors a handler raises before
+    streaming anything become a proper HTTP error instead of a 200 stream."""
+    it = iter(sse.events)
+    first = next(it, _END)
+
+    def chained() -> Iterator[Any]:
+        try:
+            if first is not _END:
+                yield first
+                yield from it
+        finally:
+            close = getattr(it, "close", None)
+            if close is not None:
+                close()
+
+    return SSE(chained(), named=sse.named)
+
+
+def _sse_bytes(sse: SSE, cut_after: int | None) -> Iterator[bytes]:
+    """One ``bytes`` per event; ``[DONE]`` at the end unless the stream is cut or fails."""
+    events = iter(sse.events)
+    count = 0
+    try:
+        for event in events:
+            if cut_after is not None and count >= cut_after:
+                return
+            if sse.named:
+                name, data = event
+                yield b"event: " + name.encode() + b"\ndata: " + _dumps(data) + b"\n\n"
+            else:
+                yield b"data: " + _dumps(event) + b"\n\n"
+            count += 1
+        if cut_after is not None and count >= cut_after:
+            return  # a cut stream never says [DONE], even when the cut falls at its end
+    except EmuError as exc:
+        yield _error_event(exc, sse.named)
+        return
+    except Exception as exc:  # a handler bug mid-stream: end with an error event
+        log.error("emulator stream failed", exc_info=True)
+        yield _error_event(_server_error(exc), sse.named)
+        return
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
+    yield b"event: done\ndata: [DONE]\n\n" if sse.named else b"data: [DONE]\n\n"
+
+
+def _error_event(exc: EmuError, named: bool) -> bytes:
+    data = b"data: " + _dumps(exc.body()) + b"\n\n"
+    return b"event: error\n" + data if named else data

@@ -1,0 +1,550 @@
+"""``POST /v1/chat/completions``: deterministic replies built from the conversation.
+
+The reply reflects the last user message: sentences from :func:`._text.compose` seeded by the
+messages, ``seed``, ``temperature``, model and choice index, so the same request always gets the
+same reply and the ``n`` choices differ. Behaviours follow the API: ``max_tokens`` /
+``max_completion_tokens`` truncate (``finish_reason: "length"``), ``stop`` cuts before the first
+stop string, JSON mode returns a JSON object (or an instance of the given JSON schema), tools get a
+call whose arguments satisfy the function's parameter schema (``finish_reason: "tool_calls"``),
+and a ``tool`` result as the last message is answered in text. ``stream: true`` returns the same
+content as ``chat.completion.chunk`` events.
+
+The reply length defaults to 25-60 words; a request such as "in 500 words" in the last user
+message sets it (capped at 20,000 words), and so does ``EmuConfig.extra["chat_reply_words"]``.
+Streamed content pieces are ``extra["chat_chunk_chars"]`` (default 4) characters long.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ._errors import invalid, missing
+from ._router import SSE, EmuRequest, route
+from ._text import (
+    check_bool,
+    check_enum,
+    check_int,
+    check_number,
+    compose,
+    count_tokens,
+    enum_error,
+    keywords,
+    rng,
+    stable_hash,
+    type_error,
+    words_of,
+)
+
+__all__ = ["create_chat_completion", "schema_instance"]
+
+_ROLES = ("system", "developer", "user", "assistant", "tool", "function")
+_MAX_WORDS = 20_000
+
+
+# --------------------------------------------------------------------------- message reading
+def _content_text(content: Any) -> str:
+    """The text of a message's content (string or list of parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        out = []
+        for part in content:
+            if isinstance(part, dict):
+                if isinstance(part.get("text"), str):
+                    out.append(part["text"])
+                elif isinstance(part.get("refusal"), str):
+                    out.append(part["refusal"])
+        return "\n".join(out)
+    return ""
+
+
+def _check_messages(body: dict[str, Any]) -> list[dict[str, Any]]:
+    if "messages" not in body or body["messages"] is None:
+        raise missing("messages")
+    msgs = body["messages"]
+    if not isinstance(msgs, list):
+        raise type_error("messages", "an array", msgs)
+    if not msgs:
+        raise invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, "
+                      "but got an empty array instead.", param="messages", code="empty_array")
+    for i, m in enumerate(msgs):
+        p = f"messages[{i}]"
+        if not isinstance(m, dict):
+            raise type_error(p, "an object", m)
+        if "role" not in m:
+            raise missing(f"{p}.role")
+        role = m["role"]
+        if role not in _ROLES:
+            raise enum_error(f"{p}.role", role, _ROLES)
+        content = m.get("content")
+        if content is not None and not isinstance(content, (str, list)):
+            raise type_error(f"{p}.content", "one of a string or array of objects", content)
+        if isinstance(content, list):
+            for j, part in enumerate(content):
+                if not isinstance(part, dict):
+                    raise type_error(f"{p}.content[{j}]", "an object", part)
+                if "type" not in part:
+                    raise missing(f"{p}.content[{j}].type")
+                if part["type"] == "text" and not isinstance(part.get("text"), str):
+                    raise missing(f"{p}.content[{j}].text")
+        if role in ("system", "developer", "user") and content is None:
+            raise missing(f"{p}.content")
+        if role == "tool":
+            if content is None:
+                raise missing(f"{p}.content")
+            if not isinstance(m.get("tool_call_id"), str):
+                raise missing(f"{p}.tool_call_id")
+        if role == "assistant" and content is None and not m.get("tool_calls") \
+                and not m.get("function_call"):
+            raise invalid(f"Invalid value for '{p}.content': expected a string, got null.",
+                          param=f"{p}.content", code="invalid_value")
+    return msgs
+
+
+def _prompt_tokens(msgs: list[dict[str, Any]], tools: list[dict[str, Any]] | None) -> int:
+    # ~3 tokens of framing per message plus 3 priming the reply, as OpenAI's cookbook counts.
+    total = 3
+    for m in msgs:
+        total += 3 + count_tokens(_content_text(m.get("content")))
+        for call in m.get("tool_calls") or []:
+            fn = call.get("function") or {}
+            total += count_tokens(str(fn.get("name", "")) + str(fn.get("arguments", "")))
+    if tools:
+        total += count_tokens(json.dumps(tools, sort_keys=True))
+    return total
+
+
+# --------------------------------------------------------------------------- JSON schema instances
+_CITIES = ("Paris", "London", "Tokyo", "Lagos", "Lima", "Oslo", "Boston", "Nairobi")
+
+
+def _hint_capitalized(text: str) -> list[str]:
+    ws = words_of(text)
+    # Skip the first word of the text: it is capitalised because it starts a sentence.
+    return [w for i, w in enumerate(ws) if i > 0 and w[:1].isupper() and w.lower() not in
+            ("i", "what", "how", "the")]
+
+
+def schema_instance(schema: Any, r: random.Random, hint: str = "", *, root: Any = None,
+                    name: str = "", depth: int = 0) -> Any:
+    """A JSON value satisfying ``schema``'s types, enums, required properties and bounds.
+
+    Values are drawn from ``hint`` (the user's words and numbers) where they fit, else from ``r``.
+    """
+    root = schema if root is None else root
+    if not isinstance(schema, dict) or depth > 8:
+        return None if depth > 8 else "value"
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        node: Any = root
+        for part in ref[2:].split("/"):
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        return schema_instance(node, r, hint, root=root, name=name, depth=depth + 1)
+    if "const" in schema:
+        return schema["const"]
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        opts = schema["enum"]
+        low = hint.lower()
+        for o in opts:
+            if isinstance(o, str) and o.lower() in low:
+                return o
+        return opts[r.randrange(len(opts))]
+    for key in ("anyOf", "oneOf"):
+        if isinstance(schema.get(key), list) and schema[key]:
+            options = [o for o in schema[key]
+                       if not (isinstance(o, dict) and o.get("type") == "null")]
+            return schema_instance((options or schema[key])[0], r, hint, root=root, name=name,
+                                   depth=depth + 1)
+    if isinstance(schema.get("allOf"), list):
+        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+        for part in schema["allOf"]:
+            if isinstance(part, dict):
+                merged["properties"].update(part.get("properties") or {})
+                merged["required"] += list(part.get("required") or [])
+        return schema_instance(merged, r, hint, root=root, name=name, depth=depth + 1)
+    t = schema.get("type")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), "null")
+    if t is None:
+        t = "object" if "properties" in schema else "array" if "items" in schema else "string"
+    if t == "object":
+        props = schema.get("properties") or {}
+        required = set(schema.get("required") or [])
+        out: dict[str, Any] = {}
+        for key, sub in props.items():
+            # Required properties always; optional ones when the user mentions them or by chance.
+            if key in required or key.lower() in hint.lower() or r.random() < 0.5:
+                out[key] = schema_instance(sub, r, hint, root=root, name=key, depth=depth + 1)
+        return out
+    if t == "array":
+        lo = min(int(schema.get("minItems", 1)), 64)  # caps keep hostile schemas cheap
+        hi = int(schema.get("maxItems", max(lo, 3)))
+        n = max(lo, min(hi, r.randint(1, 3)))
+        return [schema_instance(schema.get("items") or {}, r, hint, root=root, name=name,
+                                depth=depth + 1) for _ in range(n)]
+    if t in ("integer", "number"):
+        lo = schema.get("minimum", schema.get("exclusiveMinimum", 0))
+        hi = schema.get("maximum", schema.get("exclusiveMaximum", max(100, lo + 100)))
+        for tok in re.findall(r"-?\d+(?:\.\d+)?", hint):
+            v = float(tok)
+            if lo <= v <= hi and (t == "number" or v.is_integer()):
+                return int(v) if t == "integer" else v
+        if hi < lo:
+            raise ValueError("maximum below minimum")
+        if t == "integer":
+            return r.randint(math.ceil(lo), math.floor(hi))
+        return round(r.uniform(lo, hi), 2)
+    if t == "boolean":
+        return r.random() < 0.5
+    if t == "null":
+        return None
+    return _string_value(schema, r, hint, name)
+
+
+def _instance(schema: Any, r: random.Random, hint: str, param: str) -> Any:
+    # A schema whose bounds cannot be met (or are not numbers) is the caller's error, not a 500.
+    try:
+        return schema_instance(schema, r, hint)
+    except (TypeError, ValueError, RecursionError, OverflowError):
+        raise invalid(f"Invalid schema in '{param}': its constraints cannot be satisfied.",
+                      param=param, code="invalid_value") from None
+
+
+def _string_value(schema: dict[str, Any], r: random.Random, hint: str, name: str) -> str:
+    fmt = schema.get("format")
+    lname = name.lower()
+    if fmt == "date":
+        value = f"2025-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+    elif fmt == "date-time":
+        value = f"2025-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}T{r.randint(0, 23):02d}:00:00Z"
+    elif fmt == "email" or "email" in lname:
+        value = f"{(keywords(hint) or ['user'])[0]}@example.com"
+    elif fmt in ("uri", "url") or "url" in lname:
+        value = f"https://example.com/{(keywords(hint) or ['page'])[0]}"
+    elif fmt == "uuid":
+        h = f"{stable_hash(hint, name, r.random()):016x}" * 2
+        value = f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+    elif any(k in lname for k in ("location", "city", "place", "country", "destination")):
+        caps = _hint_capitalized(hint)
+        value = caps[0] if caps else r.choice(_CITIES)
+    elif "name" in lname:
+        caps = _hint_capitalized(hint)
+        value = caps[0] if caps else r.choice(("Ada", "Grace", "Alan", "Edsger"))
+    else:
+        kws = keywords(hint)
+        value = " ".join(kws[:3]) if kws else r.choice(("example", "sample", "value"))
+    lo, hi = schema.get("minLength"), schema.get("maxLength")
+    if isinstance(lo, int) and len(value) < lo <= 10_000:
+        value = value + "x" * (lo - len(value))
+    if isinstance(hi, int) and len(value) > hi:
+        value = value[:hi]
+    return value
+
+
+# --------------------------------------------------------------------------- request checks
+def _check_tools(body: dict[str, Any]) -> tuple[list[dict[str, Any]], Any]:
+    tools = body.get("tools")
+    choice = body.get("tool_choice")
+    if tools is None:
+        if choice is not None:
+            raise invalid("Invalid value for 'tool_choice': 'tool_choice' is only allowed when "
+                          "'tools' are specified.", param="tool_choice")
+        return [], None
+    if not isinstance(tools, list):
+        raise type_error("tools", "an array", tools)
+    for i, t in enumerate(tools):
+        if not isinstance(t, dict):
+            raise type_error(f"tools[{i}]", "an object", t)
+        if t.get("type", "function") not in ("function", "custom"):
+            raise enum_error(f"tools[{i}].type", t.get("type"), ("function", "custom"))
+        fn = t.get("function") if t.get("type", "function") == "function" else t.get("custom")
+        if not isinstance(fn, dict):
+            raise missing(f"tools[{i}].function")
+        if not isinstance(fn.get("name"), str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}",
+                                                                     fn["name"]):
+            raise invalid(f"Invalid 'tools[{i}].function.name': string does not match pattern. "
+                          "Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+                          param=f"tools[{i}].function.name", code="invalid_value")
+        params = fn.get("parameters")
+        if params is not None and not isinstance(params, dict):
+            raise type_error(f"tools[{i}].function.parameters", "an object", params)
+    if choice is None:
+        return tools, "auto"
+    if isinstance(choice, str):
+        if choice not in ("none", "auto", "required"):
+            raise enum_error("tool_choice", choice, ("none", "auto", "required"))
+        return tools, choice
+    if isinstance(choice, dict):
+        name = (choice.get("function") or {}).get("name") if isinstance(choice.get("function"),
+                                                                          dict) else None
+        names = [_tool_fn(t).get("name") for t in tools]
+        if name not in names:
+            raise invalid(f"Invalid value for 'tool_choice': function '{name}' was not found in "
+                          "'tools'.", param="tool_choice")
+        return tools, {"name": name}
+    raise type_error("tool_choice", "one of a string or object", choice)
+
+
+def _tool_fn(tool: dict[str, Any]) -> dict[str, Any]:
+    return tool.get("function") or tool.get("custom") or {}
+
+
+def _check_response_format(body: dict[str, Any], msgs: list[dict[str, Any]]) -> dict[str, Any]:
+    rf = body.get("response_format")
+    if rf is None:
+        return {"type": "text"}
+    if not isinstance(rf, dict):
+        raise type_error("response_format", "an object", rf)
+    kind = rf.get("type")
+    if kind not in ("text", "json_object", "json_schema"):
+        raise enum_error("response_format.type", kind, ("text", "json_object", "json_schema"))
+    if kind == "json_object":
+        if not any("json" in _content_text(m.get("content")).lower() for m in msgs):
+            raise invalid("'messages' must contain the word 'json' in some form, to use "
+                          "'response_format' of type 'json_object'.", param="messages")
+    if kind == "json_schema":
+        js = rf.get("json_schema")
+        if not isinstance(js, dict):
+            raise missing("response_format.json_schema")
+        if not isinstance(js.get("name"), str):
+            raise missing("response_format.json_schema.name")
+        if js.get("schema") is not None and not isinstance(js["schema"], dict):
+            raise type_error("response_format.json_schema.schema", "an object", js["schema"])
+    return rf
+
+
+def _check_stop(body: dict[str, Any]) -> list[str]:
+    stop = body.get("stop")
+    if stop is None:
+        return []
+    if isinstance(stop, str):
+        return [stop] if stop else []
+    if isinstance(stop, list):
+        if len(stop) > 4:
+            raise invalid("Invalid 'stop': array too long. Expected an array with maximum length "
+                          f"4, but got an array with length {len(stop)} instead.", param="stop",
+                          code="array_above_max_length")
+        for i, s in enumerate(stop):
+            if not isinstance(s, str):
+                raise type_error(f"stop[{i}]", "a string", s)
+        return [s for s in stop if s]
+    raise type_error("stop", "one of a string or array of strings", stop)
+
+
+# --------------------------------------------------------------------------- generation
+def _requested_words(text: str, app: Any) -> int | None:
+    extra = getattr(app.config, "extra", None) or {}
+    if isinstance(extra.get("chat_reply_words"), int):
+        return max(1, min(_MAX_WORDS, extra["chat_reply_words"]))
+    m = re.search(r"\b(\d{1,6})\s+words?\b", text, re.I)
+    if m:
+        return max(1, min(_MAX_WORDS, int(m.group(1))))
+    return None
+
+
+def _apply_limits(text: str, stops: list[str], limit: int | None) -> tuple[str, str]:
+    finish = "stop"
+    cut = min((i for i in (text.find(s) for s in stops) if i >= 0), default=-1)
+    if cut >= 0:
+        text = text[:cut]
+    if limit is not None and count_tokens(text) > limit:
+        text = text[: 4 * limit]
+        finish = "length"
+    return text, finish
+
+
+def _logprobs(text: str, r: random.Random, top: int) -> list[dict[str, Any]]:
+    """One entry per 4-character token of ``text`` (the same tokens usage counts)."""
+    out = []
+    for k in range(0, len(text), 4):
+        tok = text[k:k + 4]
+        lp = round(-(r.random() ** 3) * 2.5, 6)
+        alts = [{"token": tok, "logprob": lp, "bytes": list(tok.encode("utf-8"))}]
+        for j in range(1, top):
+            alt = r.choice(_ALT_TOKENS)
+            alts.append({"token": alt, "logprob": round(lp - j * (0.5 + r.random()), 6),
+                         "bytes": list(alt.encode("utf-8"))})
+        out.append({**alts[0], "top_logprobs": alts[:top]})
+    return out
+
+
+_ALT_TOKENS = (" the", " a", " and", " to", " of", " it", ".", ",", " is", " in", " for", " on")
+
+
+def _tool_reply(msgs: list[dict[str, Any]], r: random.Random, temperature: float) -> str:
+    # Answer from the tool results that follow the last assistant turn.
+    results = []
+    for m in reversed(msgs):
+        if m.get("role") != "tool":
+            break
+        results.append(_content_text(m.get("content")))
+    results.reverse()
+    data = " ".join(results).strip()
+    shown = data if len(data) <= 200 else data[:197] + "..."
+    lead = f"Based on the tool result ({shown}), here is the answer." if shown else \
+        "The tool returned no data."
+    return lead + " " + compose(r, data or "the result", r.randint(12, 30),
+                                temperature=temperature, opening=False)
+
+
+def _choose_tool(tools: list[dict[str, Any]], choice: Any, text: str) -> dict[str, Any]:
+    if isinstance(choice, dict):
+        return next(_tool_fn(t) for t in tools if _tool_fn(t).get("name") == choice["name"])
+    # The function whose name and description share most words with the user's message.
+    words = {w.lower() for w in words_of(text)}
+
+    def score(t: dict[str, Any]) -> int:
+        fn = _tool_fn(t)
+        own = set(re.split(r"[^a-z0-9]+", (fn.get("name", "") + " " +
+                                           str(fn.get("description", ""))).lower()))
+        return len(words & own)
+
+    best = max(range(len(tools)), key=lambda i: (score(tools[i]), -i))
+    return _tool_fn(tools[best])
+
+
+@route("POST", "/v1/chat/completions")
+def create_chat_completion(req: EmuRequest) -> dict[str, Any] | SSE:
+    """Validate like OpenAI, then build ``n`` deterministic choices (JSON or SSE chunks)."""
+    body = req.json()
+    model = body.get("model")
+    if model is None:
+        raise missing("model")
+    if not isinstance(model, str):
+        raise type_error("model", "a string", model)
+    row = req.app.require_model(model, kinds=("chat",), param="model")
+    msgs = _check_messages(body)
+    n = check_int(body, "n", default=1, lo=1, hi=128)
+    temperature = check_number(body, "temperature", default=1.0, lo=0, hi=2)
+    check_number(body, "top_p", lo=0, hi=1)
+    check_number(body, "presence_penalty", lo=-2, hi=2)
+    check_number(body, "frequency_penalty", lo=-2, hi=2)
+    max_tokens = check_int(body, "max_tokens", lo=1)
+    max_completion = check_int(body, "max_completion_tokens", lo=1)
+    seed = check_int(body, "seed")
+    want_logprobs = check_bool(body, "logprobs")
+    top_logprobs = check_int(body, "top_logprobs", lo=0, hi=20)
+    if top_logprobs is not None and not want_logprobs:
+        raise invalid("Invalid value for 'top_logprobs': 'top_logprobs' is only allowed when "
+                      "'logprobs' is true.", param="top_logprobs")
+    stream = check_bool(body, "stream")
+    stops = _check_stop(body)
+    so = body.get("stream_options")
+    if so is not None:
+        if not stream:
+            raise invalid("The 'stream_options' parameter is only allowed when 'stream' is "
+                          "enabled.", param="stream_options")
+        if not isinstance(so, dict):
+            raise type_error("stream_options", "an object", so)
+    include_usage = bool((so or {}).get("include_usage"))
+    if row.get("reasoning"):
+        if "max_tokens" in body and body["max_tokens"] is not None:
+            raise invalid("Unsupported parameter: 'max_tokens' is not supported with this model. "
+                          "Use 'max_completion_tokens' instead.", param="max_tokens",
+                          code="unsupported_parameter")
+        if temperature != 1.0:
+            raise invalid(f"Unsupported value: 'temperature' does not support "
+                          f"{body['temperature']} with this model. Only the default (1) value "
+                          "is supported.", param="temperature", code="unsupported_value")
+        check_enum(body, "reasoning_effort", ("minimal", "low", "medium", "high"))
+    tools, tool_choice = _check_tools(body)
+    rf = _check_response_format(body, msgs)
+    limit = max_completion if max_completion is not None else max_tokens
+
+    last = msgs[-1]
+    user_text = next((_content_text(m.get("content")) for m in reversed(msgs)
+                      if m.get("role") == "user"), _content_text(last.get("content")))
+    key = (req.app.config.seed, model, seed, round(temperature, 3),
+           [[m.get("role"), _content_text(m.get("content"))] for m in msgs])
+    use_tool = bool(tools) and tool_choice != "none" and last.get("role") != "tool"
+
+    choices = []
+    for i in range(n):
+        r = rng("chat", key, i)
+        if use_tool:
+            fn = _choose_tool(tools, tool_choice, user_text)
+            args = _instance(fn.get("parameters") or {"type": "object", "properties": {}},
+                             r, user_text, "tools")
+            call = {"id": req.app.new_id("call_"), "type": "function",
+                    "function": {"name": fn["name"], "arguments": json.dumps(args)}}
+            choices.append({"content": None, "tool_calls": [call], "finish": "tool_calls",
+                            "tokens": count_tokens(fn["name"] + call["function"]["arguments"]),
+                            "logprobs": None})
+            continue
+        if last.get("role") == "tool":
+            text = _tool_reply(msgs, r, temperature)
+        else:
+            n_words = _requested_words(user_text, req.app) or r.randint(25, 60)
+            text = compose(r, user_text, n_words, temperature=temperature)
+        if rf["type"] == "json_object":
+            text = json.dumps({"answer": text, "keywords": keywords(user_text),
+                               "confidence": round(0.5 + r.random() / 2, 2)})
+        elif rf["type"] == "json_schema":
+            schema = rf["json_schema"].get("schema") or {"type": "object", "properties": {}}
+            text = json.dumps(_instance(schema, r, user_text, "response_format"))
+        text, finish = _apply_limits(text, stops, limit)
+        lps = _logprobs(text, rng("logprobs", key, i), top_logprobs or 0) if want_logprobs \
+            else None
+        choices.append({"content": text, "tool_calls": None, "finish": finish,
+                        "tokens": count_tokens(text), "logprobs": lps})
+
+    prompt_tokens = _prompt_tokens(msgs, tools or None)
+    completion_tokens = sum(c["tokens"] for c in choices)
+    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+             "total_tokens": prompt_tokens + completion_tokens,
+             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+             "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                                           "accepted_prediction_tokens": 0,
+                                           "rejected_prediction_tokens": 0}}
+    head = {"id": req.app.new_id("chatcmpl-"), "created": req.app.now(), "model": model,
+            "system_fingerprint": f"fp_{stable_hash('fp', model) % 16**10:010x}",
+            "service_tier": "default"}
+    if stream:
+        chunk = int((getattr(req.app.config, "extra", None) or {}).get("chat_chunk_chars", 4))
+        return SSE(_chunks(head, choices, usage if include_usage else None, include_usage,
+                           max(1, chunk)))
+    return {**head, "object": "chat.completion", "usage": usage, "choices": [
+        {"index": i, "message": {"role": "assistant", "content": c["content"], "refusal": None,
+                                 **({"tool_calls": c["tool_calls"]} if c["tool_calls"] else {}),
+                                 "annotations": []},
+         "logprobs": None if c["logprobs"] is None else {"content": c["logprobs"],
+                                                         "refusal": None},
+         "finish_reason": c["finish"]} for i, c in enumerate(choices)]}
+
+
+def _chunks(head: dict[str, Any], choices: list[dict[str, Any]], usage: dict[str, Any] | None,
+            include_usage: bool, size: int) -> Iterator[dict[str, Any]]:
+    base = {**head, "object": "chat.completion.chunk"}
+    tail = {"usage": None} if include_usage else {}
+
+    def event(index: int, delta: dict[str, Any], finish: str | None = None,
+              logprobs: Any = None) -> dict[str, Any]:
+        return {**base, "choices": [{"index": index, "delta": delta, "logprobs": logprobs,
+                                     "finish_reason": finish}], **tail}
+
+    for i, c in enumerate(choices):
+        if c["tool_calls"]:
+            call = c["tool_calls"][0]
+            yield event(i, {"role": "assistant", "content": None, "refusal": None, "tool_calls": [
+                {"index": 0, "id": call["id"], "type": "function",
+                 "function": {"name": call["function"]["name"], "arguments": ""}}]})
+            args = call["function"]["arguments"]
+            for k in range(0, len(args), size * 2):
+                yield event(i, {"tool_calls": [{"index": 0, "function":
+                                                {"arguments": args[k:k + size * 2]}}]})
+        else:
+            yield event(i, {"role": "assistant", "content": "", "refusal": None})
+            text, lps = c["content"], c["logprobs"]
+            for k in range(0, len(text), size):
+                # The logprob entries of the 4-character tokens that start in this piece.
+                lp = None if lps is None else {
+                    "content": lps[-(-k // 4):-(-(k + size) // 4)], "refusal": None}
+                yield event(i, {"content": text[k:k + size]}, logprobs=lp)
+        yield event(i, {}, c["finish"])
+    if usage is not None:
+        yield {**base, "choices": [], "usage": usage}

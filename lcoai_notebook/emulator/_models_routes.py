@@ -1,0 +1,57 @@
+"""``/v1/models``: list, retrieve, delete (fine-tuned ``ft:`` models only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._errors import EmuError
+from ._router import EmuRequest, route
+
+__all__ = ["model_object"]
+
+
+def model_object(row: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAI ``Model`` object for one model row."""
+    obj: dict[str, Any] = {"id": row["id"], "object": "model", "created": int(row["created"]),
+                           "owned_by": row.get("owned_by") or "system"}
+    if "shutdown_date" in row:
+        obj["shutdown_date"] = row["shutdown_date"]
+    return obj
+
+
+def _not_found(model: str) -> EmuError:
+    return EmuError(404, f"The model `{model}` does not exist or you do not have access to it.",
+                    param="model", code="model_not_found")
+
+
+@route("GET", "/v1/models")
+def list_models(req: EmuRequest) -> dict[str, Any]:
+    with req.app.lock:
+        rows = list(req.app.models.values())
+    return {"object": "list", "data": [model_object(r) for r in rows]}
+
+
+@route("GET", "/v1/models/{model}")
+def retrieve_model(req: EmuRequest) -> dict[str, Any]:
+    model = req.path_params["model"]
+    with req.app.lock:
+        row = req.app.models.get(model)
+    if row is None:
+        raise _not_found(model)
+    return model_object(row)
+
+
+@route("DELETE", "/v1/models/{model}")
+def delete_model(req: EmuRequest) -> dict[str, Any]:
+    model = req.path_params["model"]
+    with req.app.lock:
+        row = req.app.models.get(model)
+        if row is None:
+            raise _not_found(model)
+        if not model.startswith("ft:"):
+            # Base models belong to OpenAI ("system"): the caller lacks the permission.
+            raise EmuError(403, f"You have insufficient permissions to delete the model "
+                           f"`{model}`: only fine-tuned models owned by your organization can be "
+                           "deleted.", param="model", code="model_not_deletable")
+        del req.app.models[model]
+    return {"id": model, "object": "model", "deleted": True}

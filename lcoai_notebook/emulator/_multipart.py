@@ -1,0 +1,121 @@
+"""Multipart/form-data parsing for the emulator's upload routes (python-multipart underneath)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from ._errors import EmuError
+from ._router import Upload
+
+__all__ = ["parse_multipart"]
+
+
+def _bad(detail: str) -> EmuError:
+    return EmuError(400, f"Could not parse multipart form: {detail}")
+
+
+def parse_multipart(
+    content_type: str, body: bytes
+) -> tuple[dict[str, Any], dict[str, list[Upload]]]:
+    """Split a multipart body into text fields and uploaded files.
+
+    Parameters
+    ----------
+    content_type : str
+        The request's ``Content-Type`` header (must be ``multipart/form-data`` with a boundary).
+    body : bytes
+        The whole request body.
+
+    Returns
+    -------
+    fields : dict
+        Text parts by name (UTF-8 strings). A name ending in ``[]`` (``timestamp_granularities[]``)
+        is stored without the brackets and always as a list of every value sent; any other
+        repeated name keeps its last value.
+    files : dict of str to list of Upload
+        File parts (parts with a ``filename``) by name, brackets stripped, in the order sent.
+
+    Raises
+    ------
+    EmuError
+        400 ``invalid_request_error`` for a wrong content type, a missing boundary or a malformed
+        body.
+    """
+    ctype, params = parse_options_header(content_type or "")
+    if ctype != b"multipart/form-data":
+        shown = content_type or "none"
+        raise EmuError(400, f"Invalid Content-Type header ({shown}), expected multipart/form-data.")
+    boundary = params.get(b"boundary")
+    if not boundary:
+        raise _bad("the Content-Type header has no boundary.")
+
+    parts: list[tuple[dict[bytes, bytes], bytearray]] = []
+    state: dict[str, Any] = {"field": b"", "value": b"", "ended": False}
+
+    def on_part_begin() -> None:
+        parts.append(({}, bytearray()))
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        parts[-1][1].extend(data[start:end])
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        state["field"] += data[start:end]
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        state["value"] += data[start:end]
+
+    def on_header_end() -> None:
+        parts[-1][0][state["field"].lower()] = state["value"]
+        state["field"] = state["value"] = b""
+
+    def on_end() -> None:
+        state["ended"] = True
+
+    parser = MultipartParser(boundary, callbacks={  # type: ignore[arg-type]
+        "on_part_begin": on_part_begin, "on_part_data": on_part_data,
+        "on_header_field": on_header_field, "on_header_value": on_header_value,
+        "on_header_end": on_header_end, "on_end": on_end,
+    })
+    try:
+        parser.write(body)
+        parser.finalize()
+    except MultipartParseError as exc:
+        raise _bad(str(exc.args[0]) if exc.args else "malformed body.") from None
+    if not state["ended"]:
+        # A body cut short never reaches the closing boundary.
+        raise _bad("the body ends before the closing boundary.")
+
+    fields: dict[str, Any] = {}
+    files: dict[str, list[Upload]] = {}
+    for headers, data in parts:
+        disposition, dparams = parse_options_header(headers.get(b"content-disposition", b""))
+        if disposition != b"form-data" or b"name" not in dparams:
+            raise _bad("a part has no Content-Disposition form-data name.")
+        try:
+            raw_name = dparams[b"name"].decode("utf-8")
+        except UnicodeDecodeError:
+            raise _bad("a part name is not UTF-8.") from None
+        is_list = raw_name.endswith("[]")
+        name = raw_name[:-2] if is_list else raw_name
+        if b"filename" in dparams:
+            filename = dparams[b"filename"].decode("utf-8", "replace")
+            part_type = headers.get(b"content-type", b"application/octet-stream")
+            files.setdefault(name, []).append(
+                Upload(filename, bytes(data), part_type.decode("latin-1").strip()))
+            continue
+        try:
+            value = bytes(data).decode("utf-8")
+        except UnicodeDecodeError:
+            raise _bad(f"the field {raw_name!r} is not UTF-8 text.") from None
+        if is_list:
+            existing = fields.get(name)
+            if isinstance(existing, list):
+                existing.append(value)
+            else:
+                fields[name] = [value]
+        else:
+            fields[name] = value
+    return fields, files

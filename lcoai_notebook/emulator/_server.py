@@ -1,0 +1,253 @@
+"""The loopback HTTP server: uvicorn in a daemon thread, a minimal ASGI shell over EmuApp.
+
+Handlers run in worker threads so the event loop stays free for other connections and for
+latency sleeps. Streams are pumped from a thread into the loop; whatever events are ready when
+the loop gets to write are sent in one write, so a 20,000-event stream costs few syscalls while an
+event produced alone still goes out at once (truly incremental).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl
+
+from ._app import EmuApp, EmuResponse
+
+__all__ = ["EmuServer"]
+
+_DROP_MESSAGE = "ASGI callable returned without completing response."
+#: Pump back-pressure: the producer waits when this many bytes are queued and unsent.
+_HIGH_WATER = 1 << 20
+
+
+class _QuietDrop(logging.Filter):
+    """Hide uvicorn's error line for the connection drops we inject on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != _DROP_MESSAGE
+
+
+_filter_installed = False
+
+
+def _install_filter() -> None:
+    global _filter_installed
+    if not _filter_installed:
+        logging.getLogger("uvicorn.error").addFilter(_QuietDrop())
+        _filter_installed = True
+
+
+class _Pump:
+    """Moves chunks from a blocking iterator (run in a thread) to the event loop."""
+
+    def __init__(self, chunks: Iterator[bytes], loop: asyncio.AbstractEventLoop) -> None:
+        self._chunks = chunks
+        self._loop = loop
+        self._cond = threading.Condition()
+        self._buf: list[bytes] = []
+        self._size = 0
+        self._done = False
+        self._error: BaseException | None = None
+        self._waiting = False
+        self.cancelled = False
+        self._ready = asyncio.Event()
+        self._thread = threading.Thread(target=self._run, name="lcoai-emulator-stream",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _wake(self) -> None:
+        # Called with the condition held: only wake the loop when it is waiting for data.
+        if self._waiting:
+            self._waiting = False
+            try:
+                self._loop.call_soon_threadsafe(self._ready.set)
+            except RuntimeError:  # the loop is gone (server stopped): nobody is waiting
+                pass
+
+    def _run(self) -> None:
+        try:
+            for chunk in self._chunks:
+                with self._cond:
+                    while self._size >= _HIGH_WATER and not self.cancelled:
+                        self._cond.wait(0.5)
+                    if self.cancelled:
+                        break
+                    self._buf.append(chunk)
+                    self._size += len(chunk)
+                    self._wake()
+        except BaseException as exc:  # reported to the loop side, which ends the response
+            self._error = exc
+        finally:
+            close = getattr(self._chunks, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception:
+                    pass
+            with self._cond:
+                self._done = True
+                self._wake()
+
+    async def next_batch(self) -> bytes | None:
+        """Everything produced so far (waiting if nothing is), or None at the end."""
+        while True:
+            with self._cond:
+                if self._buf:
+                    data = b"".join(self._buf)
+                    self._buf.clear()
+                    self._size = 0
+                    self._cond.notify_all()
+                    return data
+                if self._done:
+                    return None
+                self._waiting = True
+                self._ready.clear()
+            await self._ready.wait()
+
+    def cancel(self) -> None:
+        with self._cond:
+            self.cancelled = True
+            self._cond.notify_all()
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+
+class _ASGIShell:
+    def __init__(self, app: EmuApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"),
+                          keep_blank_values=True)
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        loop = asyncio.get_running_loop()
+        resp: EmuResponse = await loop.run_in_executor(
+            None, self.app.handle, scope["method"], scope["path"], query, headers, bytes(body))
+        if resp.delay:
+            await asyncio.sleep(resp.delay)
+        raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers.items()]
+        if not resp.streaming:
+            data = bytes(resp.body)  # type: ignore[arg-type]
+            promised = len(data) + (1024 if resp.drop else 0)
+            raw_headers.append((b"content-length", str(promised).encode()))
+            await send({"type": "http.response.start", "status": resp.status,
+                        "headers": raw_headers})
+            # A drop leaves the response incomplete: uvicorn then closes the connection.
+            await send({"type": "http.response.body", "body": data, "more_body": resp.drop})
+            return
+        await self._stream(resp, raw_headers, receive, send, loop)
+
+    async def _stream(self, resp: EmuResponse, raw_headers: list[tuple[bytes, bytes]],
+                      receive: Any, send: Any, loop: asyncio.AbstractEventLoop) -> None:
+        pump = _Pump(resp.body, loop)  # type: ignore[arg-type]
+
+        async def watch_disconnect() -> None:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    pump.cancel()
+                    return
+
+        watcher = asyncio.ensure_future(watch_disconnect())
+        pump.start()
+        try:
+            await send({"type": "http.response.start", "status": resp.status,
+                        "headers": raw_headers})
+            while not pump.cancelled:
+                data = await pump.next_batch()
+                if data is None:
+                    break
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+            else:
+                return
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except OSError:  # the client went away mid-stream
+            pass
+        finally:
+            pump.cancel()
+            watcher.cancel()
+            try:
+                await watcher
+            except (asyncio.CancelledError, Exception):
+                pass
+
+
+class EmuServer:
+    """Serve an :class:`EmuApp` on ``127.0.0.1:port`` (0 = an ephemeral port) in a thread."""
+
+    def __init__(self, app: EmuApp, port: int = 0, host: str = "127.0.0.1") -> None:
+        self.app = app
+        self.host = host
+        self.requested_port = port
+        self.port: int | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, timeout: float = 10.0) -> int:
+        """Start serving; returns the bound port."""
+        import uvicorn
+
+        if self.running:
+            return self.port  # type: ignore[return-value]
+        _install_filter()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self.host, self.requested_port))
+        except OSError:
+            sock.close()
+            raise
+        self._sock = sock
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            _ASGIShell(self.app), http="h11", loop="asyncio", ws="none", lifespan="off",
+            interface="asgi3", log_config=None, access_log=False, timeout_graceful_shutdown=2,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name=f"lcoai-emulator-{self.port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the emulator server did not start on {self.host}:{self.port}")
+            time.sleep(0.005)
+        return self.port
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving and wait for the server thread to end."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                self._server.force_exit = True
+                self._thread.join(timeout)
+        if self._sock is not None:
+            self._sock.close()
+        self._server = self._thread = self._sock = None

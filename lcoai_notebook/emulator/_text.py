@@ -1,0 +1,276 @@
+"""Shared helpers of the emulator's content routes: token estimates, seeded generators, validation.
+
+Everything the content routes produce is a pure function of the request (and the emulator's
+``seed``): :func:`rng` derives a ``random.Random`` from a stable hash of its arguments, so the same
+request always gets the same words, vectors, pixels and samples.
+
+Token counts are *estimates* (about four characters per token, the rule of thumb OpenAI itself
+publishes); every route counts through :func:`count_tokens` so usage figures agree across routes.
+
+The ``check_*`` helpers raise the 400 errors OpenAI sends for mistyped or out-of-range fields,
+with the same wording patterns (``Invalid 'n': integer below minimum value. ...``) and ``param``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ._errors import EmuError, invalid, missing
+
+__all__ = [
+    "check_bool", "check_enum", "check_int", "check_number", "check_str", "compose",
+    "count_tokens", "keywords", "rng", "stable_hash", "words_of",
+]
+
+_MISSING = object()
+
+
+# --------------------------------------------------------------------------- hashing / PRNG
+def stable_hash(*parts: Any) -> int:
+    """A 64-bit hash of ``parts`` that is stable across processes (unlike ``hash``)."""
+    blob = json.dumps(parts, sort_keys=True, default=repr, ensure_ascii=False).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "little")
+
+
+def rng(*parts: Any) -> random.Random:
+    """A ``random.Random`` seeded from ``parts``: the same parts give the same stream."""
+    return random.Random(stable_hash(*parts))
+
+
+# --------------------------------------------------------------------------- tokens
+def count_tokens(text: str) -> int:
+    """Estimated tokens in ``text``: one per four characters, rounded up (0 for "")."""
+    return (len(text) + 3) // 4
+
+
+# --------------------------------------------------------------------------- words
+_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
+_STOP = frozenset(
+    "a an and are as at be but by can could do does for from has have how i if in into is it its "
+    "me my no not of on or our please so than that the their them then there these they this to "
+    "us was we were what when where which who why will with would you your about tell give show "
+    "explain write make let some any just also more most very really should may might".split()
+)
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` (letters, digits, inner apostrophes and hyphens)."""
+    return _WORD_RE.findall(text)
+
+
+def keywords(text: str, limit: int = 6) -> list[str]:
+    """Up to ``limit`` distinct content words of ``text``, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for w in words_of(text):
+        lw = w.lower()
+        if len(lw) > 2 and lw not in _STOP and lw not in seen:
+            seen[lw] = None
+            if len(seen) >= limit:
+                break
+    return list(seen)
+
+
+# A small vocabulary for readable, English-ish filler. Grouped by role so sentences have a shape.
+_ADJ = ("clear", "simple", "careful", "useful", "practical", "small", "steady", "direct", "broad",
+        "reliable", "quick", "thoughtful", "concrete", "general", "important", "familiar",
+        "balanced", "modest", "typical", "fair", "good", "common", "specific", "flexible")
+_NOUN = ("idea", "approach", "question", "answer", "example", "detail", "step", "result",
+         "pattern", "choice", "method", "point", "reason", "context", "summary", "plan",
+         "option", "problem", "goal", "outline", "draft", "view", "trade-off", "principle")
+_VERB = ("explains", "suggests", "shows", "covers", "supports", "describes", "highlights",
+         "connects", "frames", "clarifies", "outlines", "captures", "reflects", "touches on")
+_ADV = ("usually", "often", "generally", "in practice", "at first", "over time", "in short",
+        "on balance", "for now", "in most cases", "as a rule", "above all")
+_OPEN = ("Here is a short take on {topic}.", "You asked about {topic}.",
+         "Let us look at {topic}.", "A few thoughts on {topic}.", "About {topic}:",
+         "Good question about {topic}.")
+_TEMPLATES = (
+    "The {adj} {noun} {verb} {kw}.",
+    "{Adv}, {a_adj} {noun} about {kw} helps.",
+    "One {adj} {noun} is to start from {kw}.",
+    "This {verb} how {kw} fits {a_adj} {noun}.",
+    "{A_adj} {noun} {verb} the role of {kw}.",
+    "{Adv}, {kw} matters for the {noun}.",
+    "Think of {kw} as {a_adj} {noun}.",
+    "The {noun} around {kw} is {adj}, {adv}.",
+)
+
+
+def _topic(kws: Sequence[str]) -> str:
+    if not kws:
+        return "your message"
+    if len(kws) == 1:
+        return kws[0]
+    return ", ".join(kws[:-1]) + " and " + kws[-1]
+
+
+def compose(r: random.Random, about: str, n_words: int, *, temperature: float = 1.0,
+            opening: bool = True) -> str:
+    """Readable sentences of about ``n_words`` words reflecting the content words of ``about``.
+
+    ``temperature`` widens the choice of templates and words (still deterministic given ``r``).
+    """
+    kws = keywords(about) or ["this"]
+    # Low temperatures stick to fewer templates and the leading keywords, like a greedy model.
+    span = max(2, min(len(_TEMPLATES), int(2 + temperature * 3)))
+    parts: list[str] = []
+    count = 0
+    if opening:
+        first = r.choice(_OPEN).format(topic=_topic(kws[:3]))
+        parts.append(first)
+        count += len(first.split())
+    while count < n_words:
+        t = _TEMPLATES[r.randrange(span)]
+        adv = r.choice(_ADV)
+        adj = r.choice(_ADJ)
+        art = "an" if adj[0] in "aeiou" else "a"
+        s = t.format(adj=adj, noun=r.choice(_NOUN), verb=r.choice(_VERB), kw=r.choice(kws),
+                     adv=adv, Adv=adv[0].upper() + adv[1:], a_adj=f"{art} {adj}",
+                     A_adj=f"{art.capitalize()} {adj}")
+        parts.append(s)
+        count += len(s.split())
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- validation
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a decimal"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def type_error(param: str, expected: str, value: Any) -> EmuError:
+    """OpenAI's ``invalid_type`` 400."""
+    return invalid(f"Invalid type for '{param}': expected {expected}, but got "
+                   f"{_type_name(value)} instead.", param=param, code="invalid_type")
+
+
+def _get(body: dict[str, Any], name: str, required: bool) -> Any:
+    value = body.get(name, _MISSING)
+    if value is _MISSING or (value is None and not required):
+        if required:
+            raise missing(name)
+        return _MISSING
+    return value
+
+
+def check_str(body: dict[str, Any], name: str, *, required: bool = False,
+              default: str | None = None, max_length: int | None = None,
+              nonempty: bool = False) -> str | None:
+    """A string field (``default`` when absent or null)."""
+    value = _get(body, name, required)
+    if value is _MISSING:
+        return default
+    if not isinstance(value, str):
+        raise type_error(name, "a string", value)
+    if nonempty and not value:
+        raise invalid(f"Invalid '{name}': empty string. Expected a string with minimum length 1, "
+                      "but got an empty string instead.", param=name, code="empty_string")
+    if max_length is not None and len(value) > max_length:
+        raise invalid(f"Invalid '{name}': string too long. Expected a string with maximum length "
+                      f"{max_length}, but got a string with length {len(value)} instead.",
+                      param=name, code="string_above_max_length")
+    return value
+
+
+def check_bool(body: dict[str, Any], name: str, default: bool = False) -> bool:
+    value = _get(body, name, False)
+    if value is _MISSING:
+        return default
+    if not isinstance(value, bool):
+        raise type_error(name, "a boolean", value)
+    return value
+
+
+def check_int(body: dict[str, Any], name: str, *, default: int | None = None,
+              lo: int | None = None, hi: int | None = None, required: bool = False,
+              coerce: bool = False) -> int | None:
+    """An integer field within ``[lo, hi]``; ``coerce`` accepts numeric strings (form fields)."""
+    value = _get(body, name, required)
+    if value is _MISSING:
+        return default
+    if coerce and isinstance(value, str):
+        try:
+            value = int(value)
+        except ValueError:
+            pass
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise type_error(name, "an integer", value)
+    if lo is not None and value < lo:
+        raise invalid(f"Invalid '{name}': integer below minimum value. Expected a value >= {lo}, "
+                      f"but got {value} instead.", param=name, code="integer_below_min_value")
+    if hi is not None and value > hi:
+        raise invalid(f"Invalid '{name}': integer above maximum value. Expected a value <= {hi}, "
+                      f"but got {value} instead.", param=name, code="integer_above_max_value")
+    return value
+
+
+def _fmt_num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def check_number(body: dict[str, Any], name: str, *, default: float | None = None,
+                 lo: float | None = None, hi: float | None = None,
+                 coerce: bool = False) -> float | None:
+    """A number field within ``[lo, hi]``; ``coerce`` accepts numeric strings (form fields)."""
+    value = _get(body, name, False)
+    if value is _MISSING:
+        return default
+    if coerce and isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            pass
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise type_error(name, "a number", value)
+    if lo is not None and value < lo:
+        raise invalid(f"Invalid '{name}': decimal below minimum value. Expected a value >= "
+                      f"{_fmt_num(lo)}, but got {_fmt_num(value)} instead.", param=name,
+                      code="decimal_below_min_value")
+    if hi is not None and value > hi:
+        raise invalid(f"Invalid '{name}': decimal above maximum value. Expected a value <= "
+                      f"{_fmt_num(hi)}, but got {_fmt_num(value)} instead.", param=name,
+                      code="decimal_above_max_value")
+    return float(value)
+
+
+def _quote_list(values: Iterable[str]) -> str:
+    q = [f"'{v}'" for v in values]
+    return q[0] if len(q) == 1 else ", ".join(q[:-1]) + ", and " + q[-1]
+
+
+def enum_error(name: str, value: Any, allowed: Sequence[str]) -> EmuError:
+    return invalid(f"Invalid value: '{value}'. Supported values are: {_quote_list(allowed)}.",
+                   param=name, code="invalid_value")
+
+
+def check_enum(body: dict[str, Any], name: str, allowed: Sequence[str], *,
+               default: str | None = None, required: bool = False) -> str | None:
+    """A string field that must be one of ``allowed``."""
+    value = _get(body, name, required)
+    if value is _MISSING:
+        return default
+    if not isinstance(value, str):
+        raise type_error(name, "a string", value)
+    if value not in allowed:
+        raise enum_error(name, value, allowed)
+    return value

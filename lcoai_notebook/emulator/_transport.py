@@ -1,0 +1,137 @@
+"""In-process httpx transports over :class:`EmuApp` (no sockets; for fast tests and notebooks).
+
+The same app serves these and the loopback server, so a client sees the same bytes either way.
+A ``drop`` fault yields the partial body and then raises :class:`httpx.RemoteProtocolError`,
+as httpx does when a real peer closes early.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+
+from ._app import EmuApp, EmuResponse
+
+__all__ = ["EmuAsyncTransport", "EmuTransport"]
+
+#: Stream events handed to httpx per chunk: fewer, larger chunks keep a long stream cheap.
+_COALESCE = 32
+
+
+def _dropped(resp: EmuResponse) -> httpx.RemoteProtocolError:
+    return httpx.RemoteProtocolError(
+        "peer closed connection without sending complete message body: received "
+        f"{len(resp.body)} bytes, expected {len(resp.body) + 1024}")  # type: ignore[arg-type]
+
+
+def _coalesced(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    batch: list[bytes] = []
+    for chunk in chunks:
+        batch.append(chunk)
+        if len(batch) >= _COALESCE:
+            yield b"".join(batch)
+            batch.clear()
+    if batch:
+        yield b"".join(batch)
+
+
+class _SyncStream(httpx.SyncByteStream):
+    def __init__(self, resp: EmuResponse) -> None:
+        self._resp = resp
+
+    def __iter__(self) -> Iterator[bytes]:
+        body = self._resp.body
+        if isinstance(body, (bytes, bytearray)):
+            if body:
+                yield bytes(body)
+            if self._resp.drop:
+                raise _dropped(self._resp)
+            return
+        yield from _coalesced(body)
+
+    def close(self) -> None:
+        close = getattr(self._resp.body, "close", None)
+        if close is not None:
+            close()
+
+
+class _AsyncStream(httpx.AsyncByteStream):
+    def __init__(self, resp: EmuResponse) -> None:
+        self._resp = resp
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        body = self._resp.body
+        if isinstance(body, (bytes, bytearray)):
+            if body:
+                yield bytes(body)
+            if self._resp.drop:
+                raise _dropped(self._resp)
+            return
+        for chunk in _coalesced(body):
+            yield chunk
+
+    async def aclose(self) -> None:
+        close = getattr(self._resp.body, "close", None)
+        if close is not None:
+            close()
+
+
+def _headers(resp: EmuResponse) -> list[tuple[str, str]]:
+    headers = list(resp.headers.items())
+    if isinstance(resp.body, (bytes, bytearray)):
+        extra = 1024 if resp.drop else 0
+        headers.append(("content-length", str(len(resp.body) + extra)))
+    return headers
+
+
+def _call(app: EmuApp, request: httpx.Request, body: bytes) -> EmuResponse:
+    return app.handle(request.method, request.url.path, request.url.params.multi_items(),
+                      request.headers.multi_items(), body)
+
+
+class EmuTransport(httpx.BaseTransport):
+    """A synchronous httpx transport answering from an :class:`EmuApp` in this process.
+
+    Parameters
+    ----------
+    app : EmuApp
+        The emulated service.
+
+    Examples
+    --------
+    >>> import httpx
+    >>> from lcoai_notebook.emulator import Emulator
+    >>> emu = Emulator(flavor="openai")
+    >>> with httpx.Client(transport=emu.transport()) as http:
+    ...     r = http.get(emu.inprocess_url + "/models",
+    ...                  headers={"Authorization": f"Bearer {emu.api_token}"})
+    >>> r.json()["object"]
+    'list'
+    """
+
+    def __init__(self, app: EmuApp) -> None:
+        self.app = app
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        resp = _call(self.app, request, request.read())
+        if resp.delay:
+            time.sleep(resp.delay)
+        return httpx.Response(resp.status, headers=_headers(resp), stream=_SyncStream(resp),
+                              request=request)
+
+
+class EmuAsyncTransport(httpx.AsyncBaseTransport):
+    """The asynchronous twin of :class:`EmuTransport` (handlers run inline: they are quick)."""
+
+    def __init__(self, app: EmuApp) -> None:
+        self.app = app
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        resp = _call(self.app, request, await request.aread())
+        if resp.delay:
+            await asyncio.sleep(resp.delay)
+        return httpx.Response(resp.status, headers=_headers(resp), stream=_AsyncStream(resp),
+                              request=request)

@@ -1,0 +1,237 @@
+"""A sentinel token appears nowhere: reprs, every error class, and every log record at DEBUG."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from _client_helpers import envelope
+from lcoai_notebook import AsyncClient, Client
+from lcoai_notebook._config import RetryPolicy
+from lcoai_notebook._exceptions import APIError
+from lcoai_notebook._http import RequestSpec
+from lcoai_notebook._logging import RedactingFilter, install_redaction
+from lcoai_notebook._models import ChatCompletionChunk
+
+SENTINEL = "at_SENTINEL_7f3a9c_do_not_leak"
+KEY_SENTINEL = "sk-SENTINEL-bearer-key-4d2e"
+FAST = RetryPolicy(initial=0.001, cap=0.002)
+
+
+def echo_handler(request: httpx.Request) -> httpx.Response:
+    """A hostile server that echoes the request (and so the token) into every error it sends."""
+    url = str(request.url)
+    path = request.url.path
+    token = request.url.params.get("api_token", "")
+    auth = request.headers.get("authorization", "")
+    if path.endswith("/401"):
+        return httpx.Response(401, json={
+            "message": "A valid API token is required to access this API.", "provider": "openai",
+            "error": {"code": 401, "logging": {"method": "GET", "path": url,
+                                               "query": {"api_token": token}, "headers": {"authorization": auth}}}})
+    if path.endswith("/403"):
+        return httpx.Response(403, json={"message": f"Invalid api_token {token}", "provider": "openai",
+                                         "error": {"code": 403}})
+    if path.endswith("/quota"):
+        return httpx.Response(429, json={"message": "Error received from the openai API", "provider": "openai",
+                                         "error": {"error": {"message": f"quota for {token}{auth}",
+                                                             "code": "insufficient_quota"}},
+                                         "headers": {"x-request-id": token or auth}})
+    if path.endswith("/500"):
+        return httpx.Response(500, text=f"<html>crash at {url} {auth}</html>")
+    if path.endswith("/plain"):
+        return httpx.Response(400, json={"error": {"message": f"Incorrect API key provided: {auth} {token}",
+                                                   "code": "invalid_api_key"}})
+    if path.endswith("/malformed"):
+        return httpx.Response(200, content=f"not json {url} {auth}".encode(),
+                              headers={"content-type": "application/json"})
+    if path.endswith("/refused"):
+        raise httpx.ConnectError(f"cannot connect to {url}", request=request)
+    if path.endswith("/timeout"):
+        raise httpx.ReadTimeout(f"timed out reading {url}", request=request)
+    if path.endswith("/stream-cut"):
+        body = "data: " + json.dumps({"choices": [{"index": 0, "delta": {"content": f"tok {token}{auth}"}}]})
+        return httpx.Response(200, content=(body + "\n\n").encode(), headers={"content-type": "text/event-stream"})
+    if path.endswith("/stream-error"):
+        body = "data: " + json.dumps({"error": {"message": f"bad {url} {auth}"}})
+        return httpx.Response(200, content=(body + "\n\n").encode(), headers={"content-type": "text/event-stream"})
+    return httpx.Response(200, json=envelope({"ok": True}, **{"x-request-id": "req_1"}))
+
+
+CASES = ["401", "403", "quota", "500", "plain", "malformed", "refused", "timeout"]
+
+
+def texts_of_error(err: BaseException) -> str:
+    parts = []
+    seen = 0
+    e: BaseException | None = err
+    while e is not None and seen < 5:
+        parts += [str(e), repr(e), repr(e.args)]
+        for attr in ("message", "body", "headers", "code", "request_id", "text", "chunks"):
+            if hasattr(e, attr):
+                parts.append(json.dumps(getattr(e, attr), default=repr))
+        e = e.__cause__ or e.__context__
+        seen += 1
+    return "\n".join(parts)
+
+
+def assert_no_leak(text: str) -> None:
+    assert SENTINEL not in text
+    assert KEY_SENTINEL not in text
+
+
+@pytest.fixture
+def debug_logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "lcoai_notebook"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    yield caplog
+    texts = []
+    for rec in caplog.records:
+        texts.append(rec.getMessage())
+        if rec.exc_text:
+            texts.append(rec.exc_text)
+    texts.append(caplog.text)
+    assert_no_leak("\n".join(texts))
+
+
+@pytest.mark.parametrize("flavor", ["lowcodeapi", "openai"])
+def test_sync_errors_reprs_and_logs(flavor, debug_logs):
+    token = SENTINEL if flavor == "lowcodeapi" else KEY_SENTINEL
+    client = Client(api_token=token, base_url="http://lco.test/openai", flavor=flavor, max_retries=1,
+                    retry_policy=FAST, http_client=httpx.Client(transport=httpx.MockTransport(echo_handler)),
+                    owns_http_client=True)
+    with client:
+        assert_no_leak(repr(client) + str(client) + repr(client.requester))
+        for case in CASES:
+            with pytest.raises(APIError) as info:
+                client.requester.request(RequestSpec("GET", f"/x/{case}"))
+            assert_no_leak(texts_of_error(info.value))
+        for case in ("stream-cut", "stream-error"):
+            stream = client.requester.request(RequestSpec("POST", f"/x/{case}", stream=True,
+                                                          cast=ChatCompletionChunk))
+            assert_no_leak(repr(stream))
+            with pytest.raises(APIError) as info:
+                list(stream)
+            err_text = texts_of_error(info.value)
+            assert_no_leak(err_text)
+        out = client.requester.request(RequestSpec("GET", "/models"))
+        # The openai flavor does not unwrap LowCodeAPI's envelope.
+        assert (out.ok if flavor == "lowcodeapi" else out.result.ok) is True
+    messages = [r.getMessage() for r in debug_logs.records]
+    # The records were there (and redacted), not merely absent.
+    if flavor == "lowcodeapi":
+        assert any("api_token=***" in m for m in messages)
+    assert any(m.startswith("HTTP Request:") for m in messages)
+    assert any("retrying" in m for m in messages)
+
+
+def test_async_errors_and_logs(debug_logs):
+    async def main():
+        client = AsyncClient(api_token=SENTINEL, base_url="http://lco.test/openai", max_retries=1,
+                             retry_policy=FAST,
+                             http_client=httpx.AsyncClient(transport=httpx.MockTransport(echo_handler)),
+                             owns_http_client=True)
+        async with client:
+            for case in CASES:
+                with pytest.raises(APIError) as info:
+                    await client.requester.request(RequestSpec("GET", f"/x/{case}"))
+                assert_no_leak(texts_of_error(info.value))
+            stream = await client.requester.request(RequestSpec("POST", "/x/stream-cut", stream=True))
+            with pytest.raises(APIError) as info:
+                async for _ in stream:
+                    pass
+            assert_no_leak(texts_of_error(info.value))
+
+    asyncio.run(main())
+    assert any("api_token=***" in r.getMessage() for r in debug_logs.records)
+
+
+class _EchoHTTP(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802
+        if "/v1/models" in self.path:
+            body = json.dumps(envelope({"object": "list", "data": []})).encode()
+            status = 200
+        else:
+            body = json.dumps({"message": "A valid API token is required to access this API.",
+                               "provider": "openai", "error": {"code": 401, "logging": {"path": self.path}}}).encode()
+            status = 401
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def loopback():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHTTP)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/openai"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def test_real_loopback_httpcore_debug_logs(loopback, debug_logs):
+    with Client(api_token=SENTINEL, base_url=loopback, max_retries=0) as client:
+        assert client.requester.request(RequestSpec("GET", "/models")).object == "list"
+        with pytest.raises(APIError) as info:
+            client.requester.request(RequestSpec("GET", "/other"))
+        assert_no_leak(texts_of_error(info.value))
+    names = {r.name for r in debug_logs.records}
+    assert any(n.startswith("httpcore") for n in names)
+    assert "httpx" in names
+
+
+def test_filter_is_idempotent_and_redacts_args():
+    install_redaction()
+    install_redaction()
+    log = logging.getLogger("httpx")
+    assert sum(isinstance(f, RedactingFilter) for f in log.filters) == 1
+    assert any(isinstance(f, RedactingFilter) for f in logging.getLogger("httpcore.http11").filters)
+    rec = logging.LogRecord("httpx", logging.INFO, __file__, 1, "GET %s", ("http://h/x?api_token=at_abcdef",), None)
+    RedactingFilter().filter(rec)
+    assert rec.getMessage() == "GET http://h/x?api_token=***"
+
+
+def test_real_emulator_over_loopback_debug_logs(debug_logs):
+    """Against the emulator served on 127.0.0.1: successes, a stream, upstream errors, retried
+    faults, a 401 that echoes the query and a 403 — with httpx/httpcore logging at DEBUG."""
+    from lcoai_notebook.emulator import Emulator
+
+    malformed = "bad_" + SENTINEL  # not at_...: LowCodeAPI answers 401 and echoes the query
+    with Emulator(api_tokens=(SENTINEL,)) as emu:
+        with emu.client(api_token=SENTINEL, max_retries=2, retry_policy=FAST) as client:
+            assert_no_leak(repr(client) + repr(client.requester))
+            assert client.models.list().object == "list"
+            stream = client.chat.completions.create(model="gpt-4o-mini", stream=True,
+                                                    messages=[{"role": "user", "content": "hi"}])
+            assert_no_leak(repr(stream))
+            assert stream.get_final_text()
+            with pytest.raises(APIError) as info:
+                client.models.retrieve("no-such-model")
+            assert_no_leak(texts_of_error(info.value))
+            for fault in ("status=503;retry_after=0.001", "drop=1", "status=429;code=insufficient_quota"):
+                with pytest.raises(APIError) as info:
+                    client.models.list(extra_headers={"X-Emulator-Fault": fault})
+                assert_no_leak(texts_of_error(info.value))
+        for token in (malformed, "at_" + SENTINEL):
+            with emu.client(api_token=token, max_retries=0) as bad:
+                with pytest.raises(APIError) as info:
+                    bad.models.list()
+                assert_no_leak(texts_of_error(info.value))
+    names = {r.name for r in debug_logs.records}
+    assert "httpx" in names and any(n.startswith("httpcore") for n in names)

@@ -1,0 +1,431 @@
+"""The requester over httpx.MockTransport, every test in both sync and async mode."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import httpx
+import pytest
+
+from _client_helpers import TOKEN, envelope, json_of, route_not_found, upstream_error
+from lcoai_notebook._config import RetryPolicy
+from lcoai_notebook._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InsufficientQuotaError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from lcoai_notebook._http import RequestSpec, SyncRequester, parse_retry_after
+from lcoai_notebook._models import Result
+
+MODEL = {"id": "gpt-5", "object": "model", "created": 1, "owned_by": "openai"}
+GET_MODEL = RequestSpec("GET", "/models/{model}", path_params={"model": "gpt-5"})
+LIST = RequestSpec("GET", "/models")
+
+
+# -- success, auth, envelope ---------------------------------------------------------------------
+
+
+def test_envelope_unwrapped_and_token_in_query(harness):
+    h = harness(lambda r: httpx.Response(200, json=envelope({"object": "list", "data": [MODEL]},
+                                                              **{"x-request-id": "req_9"})))
+    out = h.request(LIST)
+    assert isinstance(out, Result)
+    assert out.data[0].id == "gpt-5"
+    req = h.requests[0]
+    assert req.url.path == "/openai/v1/models"
+    assert req.url.params["api_token"] == TOKEN
+    assert "authorization" not in req.headers
+    assert h.client.requester.last_response_headers["x-request-id"] == "req_9"
+
+
+def test_openai_flavor_bearer_and_plain_body(harness):
+    h = harness(lambda r: httpx.Response(200, json={"object": "list", "data": [MODEL]}),
+                flavor="openai", api_token="sk-test-key-123")
+    out = h.request(LIST)
+    assert out.data[0].id == "gpt-5"
+    req = h.requests[0]
+    assert str(req.url) == "http://oai.test/v1/models"
+    assert req.headers["authorization"] == "Bearer sk-test-key-123"
+
+
+def test_json_body_and_query_params(harness):
+    h = harness(lambda r: httpx.Response(200, json=envelope({"ok": True})))
+    spec = RequestSpec("POST", "/chat/completions", json={"model": "m", "messages": []},
+                       query={"limit": 2, "flag": True, "skip": None, "metadata": {"k": "v"}})
+    h.request(spec)
+    req = h.requests[0]
+    assert json_of(req) == {"model": "m", "messages": []}
+    assert req.url.params["limit"] == "2"
+    assert req.url.params["flag"] == "true"
+    assert "skip" not in req.url.params
+    assert req.url.params["metadata[k]"] == "v"
+
+
+def test_multipart_lists_become_repeated_bracket_fields(harness):
+    h = harness(lambda r: httpx.Response(200, json=envelope({"text": "hi"})))
+    spec = RequestSpec("POST", "/audio/transcriptions",
+                       data={"model": "whisper-1", "timestamp_granularities": ["word", "segment"],
+                             "temperature": 0.5},
+                       files=[("file", ("a.wav", b"RIFF....", "audio/wav"))])
+    assert h.request(spec).text == "hi"
+    body = h.requests[0].content
+    assert h.requests[0].headers["content-type"].startswith("multipart/form-data")
+    assert body.count(b'name="timestamp_granularities[]"') == 2
+    assert b'name="file"; filename="a.wav"' in body
+    assert b'name="temperature"\r\n\r\n0.5' in body
+
+
+def test_response_modes(harness):
+    def handler(request):
+        if request.url.path.endswith("/speech"):
+            return httpx.Response(200, content=b"\xff\xfbMP3", headers={"content-type": "audio/mpeg"})
+        if request.url.path.endswith("/srt"):
+            return httpx.Response(200, text="1\n00:00:00,000 --> 00:00:01,000\nhi\n",
+                                  headers={"content-type": "text/plain"})
+        return httpx.Response(200, json=envelope({"text": "json"}))
+
+    h = harness(handler)
+    assert h.request(RequestSpec("POST", "/audio/speech", response="bytes")) == b"\xff\xfbMP3"
+    cast = h.request(RequestSpec("POST", "/audio/speech", response="bytes", cast=lambda p: p))
+    assert cast == (b"\xff\xfbMP3", "audio/mpeg")
+    assert h.request(RequestSpec("POST", "/x/srt", response="text")).startswith("1\n00:00")
+    assert h.request(RequestSpec("POST", "/x/srt", response="auto")).startswith("1\n00:00")
+    assert h.request(RequestSpec("POST", "/x/json", response="auto")).text == "json"
+
+
+def test_malformed_success_body_is_not_retried(harness):
+    h = harness(lambda r: httpx.Response(200, content=b"{oops", headers={"content-type": "application/json"}))
+    with pytest.raises(APIResponseValidationError):
+        h.request(LIST)
+    assert len(h.requests) == 1
+
+
+# -- errors -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("response", "cls", "message", "code"),
+    [
+        (upstream_error(404, "The model `nope` does not exist or you do not have access to it.",
+                        "model_not_found", **{"x-request-id": "req_up"}),
+         NotFoundError, "The model `nope` does not exist", "model_not_found"),
+        (upstream_error(400, "'messages' is too short", None, param="messages"), BadRequestError,
+         "too short", None),
+        (httpx.Response(403, json={"message": "Invalid api_token", "provider": "openai", "error": {"code": 403}}),
+         PermissionDeniedError, "Invalid api_token", None),
+        (httpx.Response(401, json={"message": "A valid API token is required to access this API.",
+                                   "provider": "openai", "error": {"code": 401}}),
+         AuthenticationError, "A valid API token is required", None),
+        (httpx.Response(401, json={"error": {"message": "Incorrect API key provided", "type":
+                                             "invalid_request_error", "code": "invalid_api_key"}},
+                        headers={"x-request-id": "req_plain"}),
+         AuthenticationError, "Incorrect API key", "invalid_api_key"),
+        (upstream_error(422, "unprocessable"), UnprocessableEntityError, "unprocessable", None),
+        (upstream_error(429, "You exceeded your current quota", "insufficient_quota", "insufficient_quota"),
+         InsufficientQuotaError, "exceeded your current quota", "insufficient_quota"),
+    ],
+)
+def test_error_shapes_raise_the_right_class_at_once(harness, response, cls, message, code):
+    h = harness(lambda r: fresh(response))
+    with pytest.raises(cls) as info:
+        h.request(GET_MODEL)
+    err = info.value
+    assert type(err) is cls
+    assert message in err.message and message in str(err)
+    assert err.code == code
+    assert err.status_code == response.status_code
+    assert err.body is not None
+    assert len(h.requests) == 1  # never retried
+
+
+def test_request_id_from_body_headers_and_http_headers(harness):
+    h = harness(lambda r: upstream_error(400, "bad", **{"x-request-id": "req_body"}))
+    with pytest.raises(BadRequestError) as info:
+        h.request(LIST)
+    assert info.value.request_id == "req_body"
+    h2 = harness(lambda r: httpx.Response(400, json={"error": {"message": "bad"}},
+                                          headers={"x-request-id": "req_http"}), flavor="openai")
+    with pytest.raises(BadRequestError) as info:
+        h2.request(LIST)
+    assert info.value.request_id == "req_http"
+
+
+def test_user_sees_invalid_api_token(harness):
+    h = harness(lambda r: httpx.Response(403, json={"message": "Invalid api_token", "provider": "openai",
+                                                    "error": {"code": 403}}))
+    with pytest.raises(PermissionDeniedError) as info:
+        h.request(LIST)
+    assert str(info.value) == "Error code: 403 - Invalid api_token"
+
+
+# -- url_format -------------------------------------------------------------------------------------
+
+
+def test_url_format_new_and_old(harness):
+    h = harness(lambda r: httpx.Response(200, json=envelope(MODEL)), url_format="new")
+    h.request(GET_MODEL)
+    assert h.requests[-1].url.path == "/openai/v1/models/gpt-5"
+    assert "model" not in h.requests[-1].url.params
+    h2 = harness(lambda r: httpx.Response(200, json=envelope(MODEL)), url_format="old")
+    h2.request(GET_MODEL)
+    assert h2.requests[-1].url.path == "/openai/v1/models/model"
+    assert h2.requests[-1].url.params["model"] == "gpt-5"
+
+
+def old_only(request: httpx.Request) -> httpx.Response:
+    """An OSS-like server: only Old-format paths exist."""
+    if request.url.path == "/openai/v1/models/model" and request.url.params.get("model") == "gpt-5":
+        return httpx.Response(200, json=envelope(MODEL))
+    if request.url.path == "/openai/v1/models/model":
+        return upstream_error(404, "The model does not exist", "model_not_found")
+    return route_not_found()
+
+
+def test_auto_falls_back_to_old_and_remembers(harness):
+    h = harness(old_only)
+    assert h.request(GET_MODEL).id == "gpt-5"
+    assert [r.url.path for r in h.requests] == ["/openai/v1/models/gpt-5", "/openai/v1/models/model"]
+    h.request(GET_MODEL)
+    assert len(h.requests) == 3 and h.requests[-1].url.path == "/openai/v1/models/model"
+    # Memory is shared by with_options copies.
+    h.request(GET_MODEL, client=h.client.with_options(max_retries=0))
+    assert len(h.requests) == 4 and h.requests[-1].url.path == "/openai/v1/models/model"
+
+
+def test_auto_does_not_fall_back_on_upstream_404(harness):
+    h = harness(lambda r: upstream_error(404, "The model `nope` does not exist", "model_not_found"))
+    with pytest.raises(NotFoundError) as info:
+        h.request(RequestSpec("GET", "/models/{model}", path_params={"model": "nope"}))
+    assert info.value.code == "model_not_found"
+    assert len(h.requests) == 1
+
+
+def test_auto_new_success_is_remembered(harness):
+    h = harness(lambda r: httpx.Response(200, json=envelope(MODEL)))
+    h.request(GET_MODEL)
+    h.request(GET_MODEL)
+    assert [r.url.path for r in h.requests] == ["/openai/v1/models/gpt-5"] * 2
+    assert h.client.requester.route_memory.get("GET", "/models/{model}") == "new"
+
+
+def test_auto_unknown_route_in_both_formats_raises_not_found(harness):
+    h = harness(lambda r: route_not_found())
+    with pytest.raises(NotFoundError, match="Not Found"):
+        h.request(GET_MODEL)
+    assert len(h.requests) == 2
+    assert h.client.requester.route_memory.get("GET", "/models/{model}") is None
+
+
+def test_no_fallback_for_paths_without_params(harness):
+    h = harness(lambda r: route_not_found())
+    with pytest.raises(NotFoundError):
+        h.request(LIST)
+    assert len(h.requests) == 1
+
+
+# -- retries ----------------------------------------------------------------------------------------
+
+
+def fresh(template: httpx.Response) -> httpx.Response:
+    """A copy of a response template (a sent httpx.Response is bound to its client)."""
+    return httpx.Response(template.status_code, headers=template.headers, content=template.read())
+
+
+def flaky(failures: list, ok=None):
+    """A handler that returns/raises each of ``failures`` once, then succeeds."""
+    failures = list(failures)
+
+    def handler(request):
+        if failures:
+            f = failures.pop(0)
+            if isinstance(f, Exception):
+                raise f
+            return fresh(f)
+        return fresh(ok) if ok is not None else httpx.Response(200, json=envelope({"ok": True}))
+
+    return handler
+
+
+@pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504])
+def test_retryable_statuses_are_retried(harness, status):
+    h = harness(flaky([upstream_error(status, "transient")]))
+    assert h.request(LIST).ok is True
+    assert len(h.requests) == 2
+    assert len(h.waits) == 1
+
+
+@pytest.mark.parametrize("exc", [httpx.ConnectError("refused"), httpx.ReadError("reset"),
+                                 httpx.RemoteProtocolError("dropped"), httpx.ReadTimeout("slow"),
+                                 httpx.ConnectTimeout("slow connect")])
+def test_connection_errors_and_timeouts_are_retried(harness, exc):
+    h = harness(flaky([exc, exc]))
+    assert h.request(LIST).ok is True
+    assert len(h.requests) == 3
+
+
+def test_exhausted_retries_raise_the_last_error(harness):
+    h = harness(flaky([upstream_error(503, "down")] * 10), max_retries=3)
+    with pytest.raises(InternalServerError, match="down"):
+        h.request(LIST)
+    assert len(h.requests) == 4 and len(h.waits) == 3
+    # Retries say so; the first attempt carries no retry header.
+    assert [r.headers.get("x-lcoai-retry-count") for r in h.requests] == [None, "1", "2", "3"]
+
+
+def test_timeouts_raise_api_timeout_error(harness):
+    h = harness(flaky([httpx.ReadTimeout("slow")] * 5), max_retries=1)
+    with pytest.raises(APITimeoutError):
+        h.request(LIST)
+    assert len(h.requests) == 2
+    h2 = harness(flaky([httpx.ConnectError("refused")] * 5), max_retries=0)
+    with pytest.raises(APIConnectionError) as info:
+        h2.request(LIST)
+    assert not isinstance(info.value, APITimeoutError)
+
+
+def test_per_call_max_retries_overrides_client(harness):
+    h = harness(flaky([upstream_error(500, "x")] * 10), max_retries=5)
+    with pytest.raises(InternalServerError):
+        h.request(RequestSpec("GET", "/models", max_retries=1))
+    assert len(h.requests) == 2
+    h.requests.clear()
+    with pytest.raises(InternalServerError):
+        h.request(LIST, client=h.client.with_options(max_retries=0))
+    assert len(h.requests) == 1
+
+
+def test_non_retryable_statuses(harness):
+    for status in (400, 401, 403, 404, 422):
+        h = harness(flaky([upstream_error(status, "no")] * 3))
+        with pytest.raises(APIStatusError):
+            h.request(LIST)
+        assert len(h.requests) == 1
+
+
+def test_insufficient_quota_never_retried_even_with_should_retry(harness):
+    resp = upstream_error(429, "quota", "insufficient_quota", "insufficient_quota", **{"x-should-retry": "true"})
+    h = harness(flaky([resp] * 3))
+    with pytest.raises(InsufficientQuotaError):
+        h.request(LIST)
+    assert len(h.requests) == 1 and h.waits == []
+
+
+def test_x_should_retry_overrides(harness):
+    h = harness(flaky([upstream_error(400, "retry me", **{"x-should-retry": "true"})]))
+    assert h.request(LIST).ok
+    assert len(h.requests) == 2
+    h2 = harness(flaky([upstream_error(500, "do not", **{"x-should-retry": "false"})]))
+    with pytest.raises(InternalServerError):
+        h2.request(LIST)
+    assert len(h2.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        (upstream_error(429, "slow", **{"retry-after-ms": "250"}), 0.25),
+        (upstream_error(429, "slow", **{"retry-after": "2"}), 2.0),
+        (httpx.Response(429, json={"error": {"message": "slow"}}, headers={"retry-after-ms": "40"}), 0.04),
+        (httpx.Response(503, json={"error": {"message": "down"}}, headers={"retry-after": "1.5"}), 1.5),
+        (upstream_error(429, "slow", **{"retry-after": "3", "retry-after-ms": "120"}), 0.12),
+    ],
+)
+def test_retry_after_is_honoured_from_headers_and_body(harness, response, expected):
+    h = harness(flaky([response]))
+    h.request(LIST)
+    assert h.waits == [pytest.approx(expected)]
+
+
+def test_retry_after_http_date(harness):
+    date = email.utils.formatdate(time.time() + 30, usegmt=True)
+    h = harness(flaky([upstream_error(429, "slow", **{"retry-after": date})]))
+    h.request(LIST)
+    assert 25 <= h.waits[0] <= 31
+
+
+def test_retry_after_above_120_is_not_waited(harness):
+    h = harness(flaky([upstream_error(429, "slow", **{"retry-after": "600"})]))
+    with pytest.raises(RateLimitError):
+        h.request(LIST)
+    assert h.waits == [] and len(h.requests) == 1
+
+
+def test_backoff_bounds():
+    req = SyncRequester(httpx.Client(), base_url="http://h/openai")
+    try:
+        for attempt, base in [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 8.0), (9, 8.0)]:
+            values = [req.backoff(attempt) for _ in range(200)]
+            assert all(base * 0.75 - 1e-9 <= v <= base for v in values)
+            assert max(values) - min(values) > 0  # there is jitter
+        req.retry_policy = RetryPolicy(initial=1, cap=3, jitter=0)
+        assert [req.backoff(a) for a in range(4)] == [1, 2, 3, 3]
+    finally:
+        req.close()
+        req._http.close()
+
+
+def test_backoff_waits_without_retry_after(harness):
+    h = harness(flaky([upstream_error(500, "x")] * 3), retry_policy=RetryPolicy(initial=0.1, cap=0.3, jitter=0.25),
+                max_retries=3)
+    h.request(LIST)
+    assert len(h.waits) == 3
+    for w, base in zip(h.waits, [0.1, 0.2, 0.3]):
+        assert base * 0.75 - 1e-9 <= w <= base
+
+
+def test_parse_retry_after_edge_cases():
+    assert parse_retry_after({}) is None
+    assert parse_retry_after({"retry-after": "garbage"}) is None
+    assert parse_retry_after({"retry-after-ms": "x", "retry-after": "1"}) == 1.0
+    assert parse_retry_after({"retry-after": "-5"}) == 0.0
+
+
+# -- timeouts -----------------------------------------------------------------------------------------
+
+
+def test_timeouts_default_client_and_per_call(harness):
+    h = harness(lambda r: httpx.Response(200, json=envelope({})), timeout=30)
+    h.request(LIST)
+    t = h.requests[-1].extensions["timeout"]
+    assert t["read"] == 30 and t["connect"] == 5
+    h.request(RequestSpec("GET", "/models", timeout=2.5))
+    t = h.requests[-1].extensions["timeout"]
+    assert t["read"] == 2.5 and t["connect"] == 2.5
+    h2 = harness(lambda r: httpx.Response(200, json=envelope({})))
+    h2.request(LIST)
+    t = h2.requests[-1].extensions["timeout"]
+    assert t["connect"] == 5 and t["read"] >= 300
+
+
+# -- sync and async behave the same --------------------------------------------------------------------
+
+
+def test_sync_and_async_see_the_same_sequence():
+    from _client_helpers import Harness
+
+    script = [upstream_error(503, "a", **{"retry-after-ms": "5"}), httpx.ConnectError("x"),
+              upstream_error(429, "b", **{"retry-after": "0"})]
+    results = {}
+    for m in ("sync", "async"):
+        h = Harness(m, flaky(script, ok=httpx.Response(200, json=envelope(MODEL))), max_retries=3,
+                    retry_policy=RetryPolicy(initial=0.01, cap=0.01, jitter=0))
+        try:
+            out = h.request(GET_MODEL)
+            results[m] = (out.to_dict(), [str(r.url) for r in h.requests], h.waits)
+        finally:
+            h.close()
+    assert results["sync"] == results["async"]
+    # retry-after-ms 5, back-off 0.01 after the connection error, retry-after 0 means no sleep.
+    assert results["sync"][2] == [pytest.approx(0.005), pytest.approx(0.01)]
+    assert len(results["sync"][1]) == 4
