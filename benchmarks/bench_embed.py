@@ -142,6 +142,12 @@ def main() -> int:
             same = same and ours.shape == peer.shape and bool(np.array_equal(ours, peer))
             print(f"  run {r + 1}: lco.embed {t_ours[-1]:.2f}s  openai {t_peer[-1]:.2f}s "
                   f"(of which requests {t_peer_calls[-1]:.2f}s)")
+        # Decomposition: our client with the peer's request pattern (2,048 a time, sequential).
+        t0 = time.perf_counter()
+        run_ours(url, key, texts, batch_size=2048, max_concurrency=1)
+        t_same_pattern = time.perf_counter() - t0
+        print(f"  lco.embed with the peer's pattern (2048 a request, sequential): "
+              f"{t_same_pattern:.2f}s")
     finally:
         proc.terminate()
         try:
@@ -163,7 +169,8 @@ def main() -> int:
         "texts": len(texts), "model": MODEL, "repeats": args.repeats,
         "ours": {"name": "lcoai_notebook.embed", "seconds": t_ours,
                  "batch_size": kw.get("batch_size", "default"),
-                 "max_concurrency": kw.get("max_concurrency", "default")},
+                 "max_concurrency": kw.get("max_concurrency", "default"),
+                 "seconds_with_peer_pattern_2048_sequential": t_same_pattern},
         "peer": {"name": f"openai {openai.__version__} embeddings.create, 2048 inputs a request, "
                          "sequential, then np.asarray(float32)",
                  "seconds": t_peer, "seconds_requests_only": t_peer_calls},

@@ -20,15 +20,18 @@ from _loopback import N_CHUNKS
 MESSAGES = [{"role": "user", "content": "stream please"}]
 
 
+# One pooled connection for the floor, as each client measured keeps its own.
+_HTTP = httpx.Client(timeout=60)
+
+
 def floor(url: str) -> str:
     parts = []
-    with httpx.Client(timeout=60) as http:
-        with http.stream("POST", url + "/v1/chat/completions",
-                         json={"model": "gpt-5-mini", "messages": MESSAGES, "stream": True}) as r:
-            for line in r.iter_lines():
-                if line.startswith("data: ") and line != "data: [DONE]":
-                    delta = json.loads(line[6:])["choices"][0]["delta"]
-                    parts.append(delta.get("content") or "")
+    body = {"model": "gpt-5-mini", "messages": MESSAGES, "stream": True}
+    with _HTTP.stream("POST", url + "/v1/chat/completions", json=body) as r:
+        for line in r.iter_lines():
+            if line.startswith("data: ") and line != "data: [DONE]":
+                delta = json.loads(line[6:])["choices"][0]["delta"]
+                parts.append(delta.get("content") or "")
     return "".join(parts)
 
 
@@ -73,6 +76,7 @@ def main() -> None:
         ours_openai.close()
         ours_lca.close()
         official.close()
+        _HTTP.close()
     result = {
         "chunks": N_CHUNKS,
         "median_seconds": {"floor_httpx_iter_lines": round(t_floor, 4),

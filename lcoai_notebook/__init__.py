@@ -29,6 +29,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RetryPolicy",
     "StreamInterruptedError",
     "Timeout",
     "UnprocessableEntityError",
@@ -46,6 +47,7 @@ __all__ = [
 _LAZY = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "RetryPolicy": "._config",
     "Timeout": "._config",
     "connect": ".connect",
     "cosine_similarity": ".embeddings",
@@ -62,7 +64,7 @@ for _name in __all__:
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._client import AsyncClient, Client
-    from ._config import Timeout
+    from ._config import RetryPolicy, Timeout
     from ._exceptions import *  # noqa: F403
     from .connect import connect
     from .embeddings import cosine_similarity, embed, embed_dataframe, search, top_k

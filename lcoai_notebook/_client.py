@@ -57,9 +57,7 @@ def _validate(
     api_token: Any, base_url: Any, flavor: Any, url_format: Any, max_retries: Any
 ) -> None:
     if flavor not in FLAVORS:
-        raise ValueError(
-            f"flavor must be one of {', '.join(map(repr, FLAVORS))}; got {flavor!r}"
-        )
+        raise ValueError(f"flavor must be one of {', '.join(map(repr, FLAVORS))}; got {flavor!r}")
     if url_format not in URL_FORMATS:
         raise ValueError(
             f"url_format must be one of {', '.join(map(repr, URL_FORMATS))}; got {url_format!r}"
@@ -129,7 +127,8 @@ class _ClientBase:
         timeout_obj = Timeout.coerce(timeout)
         if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
             raise TypeError(
-                f"retry_policy must be a lcoai_notebook RetryPolicy; got {type(retry_policy).__name__}"
+                "retry_policy must be a lcoai_notebook RetryPolicy; got "
+                f"{type(retry_policy).__name__}"
             )
         if http_client is not None and not isinstance(http_client, self._http_cls):
             raise TypeError(

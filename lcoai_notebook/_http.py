@@ -232,7 +232,9 @@ class BaseRequester:
         owns_client: bool = False,
     ) -> None:
         if flavor not in FLAVORS:
-            raise ValueError(f"flavor must be one of {', '.join(map(repr, FLAVORS))}; got {flavor!r}")
+            raise ValueError(
+                f"flavor must be one of {', '.join(map(repr, FLAVORS))}; got {flavor!r}"
+            )
         if url_format not in URL_FORMATS:
             raise ValueError(
                 f"url_format must be one of {', '.join(map(repr, URL_FORMATS))}; got {url_format!r}"
@@ -277,7 +279,8 @@ class BaseRequester:
 
     def __repr__(self) -> str:
         return (
-            f"<{type(self).__name__} flavor={self.flavor!r} base_url={_wire.redact(self.base_url)!r} "
+            f"<{type(self).__name__} flavor={self.flavor!r} "
+            f"base_url={_wire.redact(self.base_url)!r} "
             f"url_format={self.url_format!r} token={'set' if self._token else 'missing'}>"
         )
 
@@ -333,7 +336,7 @@ class BaseRequester:
         status = response.status_code
         info = _wire.parse_error(status, content, response.headers)
         cls = status_error_class(status, info.code)
-        if status == 429 and info.code != "insufficient_quota" and info.type == "insufficient_quota":
+        if status == 429 and info.type == "insufficient_quota":
             cls = InsufficientQuotaError
         err = cls(
             info.message,

@@ -27,12 +27,27 @@ __all__ = [
 
 
 def wrap(value: Any, cls: type[Result] | None = None) -> Any:
-    """Wrap dicts (and lists of dicts) as :class:`Result`; leave everything else alone."""
-    if type(value) is dict:
-        return (cls or Result)(value)
-    if type(value) is list:
-        return [wrap(v) for v in value]
+    """Wrap dicts (and dicts inside lists) as :class:`Result`; leave everything else alone.
+
+    This sits on the hot path of every stream chunk, so it skips ``__init__`` and copies a list
+    once at C speed before wrapping only the items that need it.
+    """
+    t = type(value)
+    if t is dict:
+        obj = _new(cls or Result)
+        _set_data(obj, value)
+        return obj
+    if t is list:
+        out = list(value)
+        for i, item in enumerate(out):
+            ti = type(item)
+            if ti is dict or ti is list:
+                out[i] = wrap(item)
+        return out
     return value
+
+
+_new = object.__new__
 
 
 class Result(Mapping):
@@ -46,12 +61,17 @@ class Result(Mapping):
     # -- access ---------------------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
         try:
-            return wrap(self._data[name])
+            value = self._data[name]
         except KeyError:
             if name.startswith("__"):
                 raise AttributeError(name) from None
             # Optional fields the service left out read as None, like the official SDK's models.
             return None
+        if type(value) is dict:  # inlined wrap(): the common case on the streaming hot path
+            obj = _new(Result)
+            _set_data(obj, value)
+            return obj
+        return wrap(value) if type(value) is list else value
 
     def __getitem__(self, key: str) -> Any:
         return wrap(self._data[key])
@@ -96,6 +116,9 @@ class Result(Mapping):
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(repr(self))
+
+
+_set_data = Result._data.__set__  # type: ignore[attr-defined]
 
 
 def _json_default(value: Any) -> Any:

@@ -19,7 +19,12 @@ import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
-from ._exceptions import APIError, APIResponseValidationError, StreamInterruptedError, status_error_class
+from ._exceptions import (
+    APIError,
+    APIResponseValidationError,
+    StreamInterruptedError,
+    status_error_class,
+)
 from ._wire import redact, redact_obj
 
 __all__ = ["AsyncStream", "SSEDecoder", "Stream", "accumulated_text"]
@@ -46,8 +51,9 @@ class SSEDecoder:
     def __init__(self) -> None:
         self._buf = ""
         self._cr = False  # a trailing "\r" held back in case the next chunk starts with "\n"
-        # Incremental, so a UTF-8 character split between two network chunks decodes correctly.
-        self._utf8 = codecs.getincrementaldecoder("utf-8")("replace").decode
+        # Incremental, so a UTF-8 character split between two network chunks decodes correctly;
+        # "-sig" drops a leading byte-order mark, as the SSE standard asks.
+        self._utf8 = codecs.getincrementaldecoder("utf-8-sig")("replace").decode
         self.last_event_id: str | None = None
         self.retry: int | None = None
 
@@ -206,6 +212,7 @@ class _StreamBase:
         self._parts: list[Any] = []  # choice 0's text pieces (None for null contents)
         self.done = False
         self.closed = False
+        self._iterator: Any = None  # for next(stream) / await anext(stream)
 
     @property
     def chunks(self) -> list[Any]:
@@ -250,7 +257,7 @@ class _StreamBase:
             raise APIResponseValidationError(
                 f"Could not decode a stream event as JSON: {redact(data[:200])!r}"
             ) from None
-        if event == "error" or (event is None and type(obj) is dict and "error" in obj):
+        if event == "error" or (event is None and type(obj) is dict and obj.get("error")):
             raise _event_error(obj if isinstance(obj, dict) else {"error": obj})
         if event is not None and event != "message":
             # Named events (Assistants streams): keep the name next to the payload.
@@ -278,6 +285,15 @@ class Stream(_StreamBase):
     """
 
     def __iter__(self) -> Iterator[Any]:
+        # One underlying generator, so next(stream) and a later for-loop continue each other.
+        if self._iterator is None:
+            self._iterator = self._events()
+        return self._iterator
+
+    def __next__(self) -> Any:
+        return next(iter(self))
+
+    def _events(self) -> Iterator[Any]:
         if self.closed:
             return
         cast = self._cast
@@ -345,6 +361,9 @@ class Stream(_StreamBase):
         if not self.closed:
             self.closed = True
             self.response.close()
+            it = self._iterator
+            if it is not None and not it.gi_running:
+                it.close()  # a later next()/for ends at once
 
     def until_done(self) -> Stream:
         """Consume the rest of the stream; return it (``chunks``/``text`` then hold everything)."""
@@ -366,7 +385,15 @@ class Stream(_StreamBase):
 class AsyncStream(_StreamBase):
     """The async twin of :class:`Stream` (``async for chunk in stream``)."""
 
-    async def __aiter__(self) -> AsyncIterator[Any]:
+    def __aiter__(self) -> AsyncIterator[Any]:
+        if self._iterator is None:
+            self._iterator = self._events()
+        return self._iterator
+
+    async def __anext__(self) -> Any:
+        return await self.__aiter__().__anext__()
+
+    async def _events(self) -> AsyncIterator[Any]:
         if self.closed:
             return
         cast = self._cast
@@ -433,6 +460,12 @@ class AsyncStream(_StreamBase):
         if not self.closed:
             self.closed = True
             await self.response.aclose()
+            it = self._iterator
+            if it is not None and not it.ag_running:
+                await it.aclose()
+            source = self._source
+            if source is not None and hasattr(source, "aclose"):
+                await source.aclose()
 
     async def until_done(self) -> AsyncStream:
         """Consume the rest of the stream; return it."""

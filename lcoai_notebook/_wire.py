@@ -101,7 +101,11 @@ def redact_obj(value: Any) -> Any:
     string value passed through :func:`redact`)."""
     if isinstance(value, dict):
         return {
-            k: (REDACTED if isinstance(k, str) and k.lower() in _SECRET_KEYS and v else redact_obj(v))
+            k: (
+                REDACTED
+                if isinstance(k, str) and k.lower() in _SECRET_KEYS and v
+                else redact_obj(v)
+            )
             for k, v in value.items()
         }
     if isinstance(value, list):
@@ -116,7 +120,9 @@ def redact_obj(value: Any) -> Any:
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def fill_path(path: str, path_params: Mapping[str, Any], url_format: str) -> tuple[str, dict[str, str]]:
+def fill_path(
+    path: str, path_params: Mapping[str, Any], url_format: str
+) -> tuple[str, dict[str, str]]:
     """Fill ``{name}`` placeholders.
 
     New format puts the (percent-encoded) values in the path; Old format puts the literal names
@@ -153,7 +159,8 @@ def build_url(
     ----------
     flavor : {"lowcodeapi", "openai"}
     base_url : str
-        ``https://api.lowcodeapi.com/openai`` (lowcodeapi) or ``https://api.openai.com/v1`` (openai).
+        ``https://api.lowcodeapi.com/openai`` (lowcodeapi) or ``https://api.openai.com/v1``
+        (openai).
     path : str
         The OpenAI path without ``/v1``, with ``{name}`` placeholders.
     path_params : mapping
@@ -183,7 +190,7 @@ def has_placeholders(path: str) -> bool:
     return "{" in path
 
 
-# -- bodies -----------------------------------------------------------------------------------------
+# -- bodies ----------------------------------------------------------------------------------------
 
 
 def is_envelope(body: Any) -> bool:
@@ -197,7 +204,9 @@ def unwrap_envelope(body: Any) -> tuple[Any, dict[str, str]]:
     if is_envelope(body):
         headers = body.get("response_headers")
         return body["result"], (
-            {str(k).lower(): str(v) for k, v in headers.items()} if isinstance(headers, dict) else {}
+            {str(k).lower(): str(v) for k, v in headers.items()}
+            if isinstance(headers, dict)
+            else {}
         )
     return body, {}
 
@@ -264,7 +273,8 @@ def parse_error(
         if isinstance(err, dict) and isinstance(err.get("error"), dict):
             inner = err["error"]
             info = ErrorInfo(
-                message=_str_or_none(inner.get("message")) or _str_or_none(body.get("message"))
+                message=_str_or_none(inner.get("message"))
+                or _str_or_none(body.get("message"))
                 or f"HTTP {status}",
                 type=_str_or_none(inner.get("type")),
                 param=_str_or_none(inner.get("param")),
@@ -272,8 +282,10 @@ def parse_error(
                 body=inner,
                 source="upstream",
             )
-        elif isinstance(err, dict) and isinstance(body.get("message"), str) and (
-            "code" in err or "provider" in body
+        elif (
+            isinstance(err, dict)
+            and isinstance(body.get("message"), str)
+            and ("code" in err or "provider" in body)
         ):
             # LowCodeAPI's own error: the human reason is the top-level message.
             code = err.get("code")

@@ -11,9 +11,7 @@ from ._config import ENV_FLAVOR, ENV_OFFLINE, FLAVORS, env_flag, token_from_env
 
 __all__ = ["connect"]
 
-BANNER = (
-    "lcoai-notebook: no API token found - using the offline emulator; responses are simulated."
-)
+BANNER = "lcoai-notebook: no API token found - using the offline emulator; responses are simulated."
 BANNER_FORCED = (
     "lcoai-notebook: offline mode (LCOAI_OFFLINE) - using the offline emulator; "
     "responses are simulated."

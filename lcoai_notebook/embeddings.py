@@ -22,7 +22,9 @@ from . import _embed_cache
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["cosine_similarity", "embed", "embed_dataframe", "search", "top_k"]
+__all__ = ["EmbeddingCache", "cosine_similarity", "embed", "embed_dataframe", "search", "top_k"]
+
+EmbeddingCache = _embed_cache.EmbeddingCache
 
 #: The API's own limits for one ``/embeddings`` request.
 MAX_INPUTS_PER_REQUEST = 2048
@@ -148,7 +150,7 @@ def cosine_similarity(a: Any, b: Any = None) -> np.ndarray:
 
     Examples
     --------
-    >>> cosine_similarity([[1, 0], [0, 2]], [1, 1]).round(3).tolist()
+    >>> cosine_similarity([[1, 0], [0, 2]], [1, 1]).astype(float).round(3).tolist()
     [[0.707], [0.707]]
     """
     a2 = _f32(_as_matrix(a, "a"))
@@ -173,9 +175,10 @@ _QUERY_BLOCK = 1024
 def top_k(queries: Any, corpus: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` corpus rows most cosine-similar to each query, best first.
 
-    Works through the corpus in chunks, so extra memory stays bounded (about 100 MB) whatever
-    the corpus size: the corpus is never normalised or copied as a whole (a float32,
-    C-contiguous corpus -- or a ``np.memmap`` -- is read in place) and the full
+    Works through the corpus in chunks, so extra memory beyond the ``(q, k)`` results stays
+    bounded (about 50 MB measured, well under 300 MB) whatever the corpus size: the corpus is
+    never normalised or copied as a whole (a float32, C-contiguous corpus -- or a
+    ``np.memmap`` -- is read in place) and the full
     ``(queries, corpus)`` score matrix is never built. Each chunk's dot products come from one
     float32 matrix product into a reused buffer and are divided by the chunk's norms in place;
     a per-query threshold (the k-th best score so far) then discards almost every entry with
@@ -225,10 +228,14 @@ def top_k(queries: Any, corpus: Any, k: int = 10) -> tuple[np.ndarray, np.ndarra
     best_u = np.full((nq, kk), -np.inf, dtype=np.float32)
     if nq == 0 or kk == 0:
         return best_i, best_u
-    inv_q = _inv_norms(q, "queries")
     # Convert the queries once when that is cheap; otherwise block by block.
     whole_q = _f32(q) if q.nbytes <= (64 << 20) or q.dtype == np.float32 else None
     qb = min(nq, _QUERY_BLOCK)
+    inv_q = np.concatenate([
+        _inv_norms(whole_q[r0:r0 + qb] if whole_q is not None else _f32(q[r0:r0 + qb]),
+                   "queries", offset=r0)
+        for r0 in range(0, nq, qb)
+    ])
     cb = max(1, min(n, _BUF_ELEMS // qb))
     if c.dtype != np.float32 or not c.flags.c_contiguous:
         # Chunks are converted copies: bound them too (~64 MB each).
@@ -403,8 +410,11 @@ def embed(
     model: str = DEFAULT_MODEL,
     dimensions: int | None = None,
     *,
-    batch_size: int = 512,
-    max_concurrency: int = 4,
+    # Many mid-sized requests in flight beat few 2,048-input ones: big bodies cost more than
+    # proportionally to send, parse and decode, and concurrent requests overlap that work with
+    # the server's (measured in benchmarks/bench_embed.py).
+    batch_size: int = 256,
+    max_concurrency: int = 8,
     max_tokens_per_request: int = MAX_TOKENS_PER_REQUEST,
     cache: Any = None,
     progress: bool | None = None,
@@ -426,9 +436,9 @@ def embed(
     model : str, default "text-embedding-3-small"
     dimensions : int, optional
         Shorter vectors (text-embedding-3 models).
-    batch_size : int, default 512
+    batch_size : int, default 256
         Texts per request (1 to 2,048).
-    max_concurrency : int, default 4
+    max_concurrency : int, default 8
         Requests in flight at once.
     max_tokens_per_request : int, default 300,000
         Token budget per request, estimated from the text lengths.
@@ -468,9 +478,12 @@ def embed(
                    progress)
     if batch_options is not None and not isinstance(batch_options, dict):
         raise TypeError(f"batch_options must be a dict, got {type(batch_options).__name__}")
+    if not items:
+        return np.zeros((0, dimensions or 0), dtype=np.float32)
     store, owned = _embed_cache.open_cache(cache)
+    own_client = client is None
     try:
-        if client is None:
+        if own_client:
             from .connect import connect
 
             client = connect()
@@ -506,7 +519,7 @@ def embed(
                     from ._exceptions import APIResponseValidationError
 
                     raise APIResponseValidationError(
-                        f"the embeddings response has {mat.shape[0]} rows for {len(idx)} inputs")
+                        f"the embeddings response has shape {mat.shape} for {len(idx)} inputs")
                 if out is None:
                     out = np.empty((len(unique), mat.shape[1]), dtype=np.float32)
                 elif mat.shape[1] != out.shape[1]:
@@ -521,8 +534,9 @@ def embed(
     finally:
         if owned and store is not None:
             store.close()
-    if out is None:  # no texts at all
-        return np.zeros((0, dimensions or 0), dtype=np.float32)
+        if own_client and client is not None:
+            client.close()
+    assert out is not None  # every distinct text was cached or fetched
     if len(unique) == len(items):
         return out  # no repeats: rows are already in input order
     return out[where]
@@ -549,7 +563,12 @@ def _fetch_direct(client: Any, texts: list[str], batches: list[list[int]], model
         if inspect.isawaitable(resp):  # pragma: no cover - guarded by the is_async check
             resp.close()
             raise TypeError("embed needs a synchronous Client")
-        return np.asarray(resp.to_numpy(), dtype=np.float32)
+        to_numpy = getattr(resp, "to_numpy", None)
+        if to_numpy is None:
+            # Another OpenAI-style client (e.g. the official SDK's): rows by their index.
+            rows = sorted(resp.data, key=lambda item: item.index)
+            return np.asarray([item.embedding for item in rows], dtype=np.float32)
+        return np.asarray(to_numpy(), dtype=np.float32)
 
     bar = _bar(sum(len(b) for b in batches), show)
     pool = ThreadPoolExecutor(max_workers=min(max_concurrency, len(batches)),

@@ -83,9 +83,18 @@ def _resolve_ref(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+def _absolute_refs(node: Any) -> Any:
+    """A copy of an inline schema whose local ``#/...`` refs point into the spec document."""
+    if isinstance(node, dict):
+        return {k: (f"{_URI}{v}" if k == "$ref" and isinstance(v, str) and v.startswith("#/")
+                    else _absolute_refs(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_absolute_refs(v) for v in node]
+    return node
+
+
 def _validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
-    wrapped = {"$ref": f"{_URI}#/{schema['$ref'].lstrip('#/')}"} if "$ref" in schema else schema
-    return jsonschema.Draft202012Validator(wrapped, registry=_registry())
+    return jsonschema.Draft202012Validator(_absolute_refs(schema), registry=_registry())
 
 
 def response_schema(operation_id: str, status: str = "200",

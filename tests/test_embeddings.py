@@ -89,6 +89,14 @@ def test_embed_matches_embeddings_create_exactly(emu):
     np.testing.assert_array_equal(got, ref)
 
 
+def test_lowcodeapi_flavor_concurrent_matches_exactly():
+    emu = Emulator()  # the default flavor: envelope, api_token query, New/Old paths
+    with emu.client() as client:
+        got = lco.embed(TEXTS, client, batch_size=16, max_concurrency=4)
+        ref = _reference(client, TEXTS)
+    np.testing.assert_array_equal(got, ref)
+
+
 def test_order_kept_across_splits_and_out_of_order_completion(emu):
     # Later requests answer first (decreasing delays), several are in flight at once, and
     # each request carries at most batch_size texts: rows must still follow the input.
@@ -234,6 +242,26 @@ def test_async_client_is_refused(emu):
     async_client = emu.async_client()
     with pytest.raises(TypeError, match="synchronous Client"):
         lco.embed(["a"], async_client)
+
+
+def test_other_openai_style_clients_work(emu):
+    """A client whose response has only ``.data[i].index/.embedding`` (like the official SDK's),
+    answering out of order, still gives rows in input order."""
+    from types import SimpleNamespace
+
+    with _client(emu) as real:
+        ref = _reference(real, TEXTS[:30])
+
+        class Embeddings:
+            def create(self, *, input, model, **kw):
+                mat = real.embeddings.create(input=input, model=model, **kw).to_numpy()
+                items = [SimpleNamespace(index=i, embedding=mat[i].tolist())
+                         for i in range(len(input))]
+                return SimpleNamespace(data=items[::-1])
+
+        other = SimpleNamespace(embeddings=Embeddings(), base_url="http://other.invalid/v1")
+        got = lco.embed(TEXTS[:30], other, batch_size=7)
+    np.testing.assert_array_equal(got, ref)
 
 
 def test_default_client_is_connect(monkeypatch):

@@ -122,6 +122,14 @@ def test_top_k_many_chunks_and_query_blocks(monkeypatch):
     np.testing.assert_allclose(sc, ref_sc, rtol=1e-5, atol=1e-6)
 
 
+def test_survivors_ignore_stale_bytes_past_the_used_part():
+    # The mask buffer is reused; bytes past this chunk's size may hold an earlier chunk's hits.
+    maskbuf = np.zeros(32, dtype=np.bool_)
+    maskbuf[[1, 9, 13, 14, 15, 20]] = True  # 14, 15 are stale: this chunk is 2 x 7 = 14 entries
+    rows, cols = emb._survivors(maskbuf, 14, 7)
+    assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 1), (1, 2), (1, 6)]
+
+
 def test_top_k_non_contiguous_float64_corpus():
     rng = np.random.default_rng(6)
     big = rng.standard_normal((3000, 20))
@@ -158,6 +166,14 @@ def test_top_k_k_larger_than_corpus_and_empty_inputs():
     assert idx.shape == (3, 2)
     idx, sc = top_k(np.zeros((0, 4)), np.ones((5, 4)), 3)
     assert idx.shape == sc.shape == (0, 3)
+
+
+def test_top_k_integer_inputs_do_not_overflow():
+    q = np.array([[60000, 60000, 1]], dtype=np.int32)  # squares overflow int32
+    c = np.array([[1, 1, 0], [0, 0, 1]], dtype=np.int32)
+    idx, sc = top_k(q, c, 2)
+    assert idx.tolist() == [[0, 1]]
+    np.testing.assert_allclose(sc, _reference_cos(q, c)[:, [0, 1]], rtol=1e-5)
 
 
 def test_top_k_1d_query_gives_one_row():
@@ -212,5 +228,13 @@ def test_top_k_extra_memory_does_not_grow_with_the_corpus():
             peaks.append(tracemalloc.get_traced_memory()[1])
         finally:
             tracemalloc.stop()
-    assert max(peaks) < 120 * 2**20, peaks
+    # All-equal scores push every chunk through the dense (partition + ties) path.
+    ties = np.ones((240_000, 16), dtype=np.float32)
+    tracemalloc.start()
+    try:
+        top_k(q, ties, 10)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+    finally:
+        tracemalloc.stop()
+    assert max(peaks) < 150 * 2**20, peaks
     assert peaks[1] < peaks[0] * 1.3 + 4 * 2**20, peaks

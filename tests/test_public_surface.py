@@ -22,6 +22,7 @@ EXPECTED_ALL = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RetryPolicy",
     "StreamInterruptedError",
     "Timeout",
     "UnprocessableEntityError",
@@ -67,6 +68,7 @@ def test_error_names_form_the_documented_tree() -> None:
 def test_callables_are_callable_and_clients_are_classes() -> None:
     assert isinstance(lcoai_notebook.Client, type)
     assert isinstance(lcoai_notebook.AsyncClient, type)
+    assert isinstance(lcoai_notebook.RetryPolicy, type) and isinstance(lcoai_notebook.Timeout, type)
     for name in ("connect", "cosine_similarity", "embed", "embed_dataframe", "plot_embeddings",
                  "plot_similarity", "search", "top_k"):
         assert callable(getattr(lcoai_notebook, name)), name

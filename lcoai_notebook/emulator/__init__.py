@@ -144,6 +144,8 @@ class Emulator:
             kw.setdefault("base_url", self.inprocess_url)
             if kw.get("http_client") is None:
                 kw["http_client"] = make_http()
+                # The in-process httpx client is made for this Client alone: let it close it.
+                kw.setdefault("owns_http_client", True)
         return kw
 
     def client(self, **kw: Any) -> Client:

@@ -73,6 +73,21 @@ def _load_routes() -> None:
         _routes_loaded = True
 
 
+def _retry_count(hdrs: Mapping[str, str]) -> int:
+    """How many times the client says it has retried this request (0 when it does not say)."""
+    for name in ("x-lcoai-retry-count", "x-stainless-retry-count"):
+        value = hdrs.get(name, "").strip()
+        if value.isdigit():
+            return int(value)
+    return 0
+
+
+def _is_asset(route: Route) -> bool:
+    """Generated assets (image URLs) are fetched like OpenAI's signed CDN URLs: no token (a token
+    in an ``<img src>`` would end up in notebook output) and no injected faults."""
+    return route.template.startswith("/v1/_emulator/")
+
+
 @dataclass
 class EmuResponse:
     """What the HTTP shells send: ``body`` is bytes, or an iterator of bytes for a live stream.
@@ -264,7 +279,8 @@ class EmuApp:
                     if form is None:
                         return self._json(422, {"message": "File missing", "provider": "",
                                                 "error": {"code": 422}})
-                denied = self._lowcode_auth(method, raw_path, query, hdrs)
+                denied = (None if _is_asset(route) else
+                          self._lowcode_auth(method, raw_path, query, hdrs))
                 if denied is not None:
                     return denied
                 handler_query = {k: v for k, v in query.items() if k != "api_token"}
@@ -284,9 +300,10 @@ class EmuApp:
                 if found is None:
                     raise self._invalid_url(method, path)
                 route, params, _ = found
-                self._openai_auth(hdrs)
+                if not _is_asset(route):
+                    self._openai_auth(hdrs)
                 handler_query, form = query, None
-            fault = self._fault(hdrs)
+            fault = Fault() if _is_asset(route) else self._fault(hdrs)
             delay = self.config.latency + fault.latency
             if fault.drop:
                 return EmuResponse(200, {"content-type": _JSON_CT}, _DROPPED, delay, drop=True)
@@ -395,6 +412,9 @@ class EmuApp:
         value = hdrs.get("x-emulator-fault")
         if value is not None:
             return parse_fault_header(value)
+        limit = self.config.fault_max_consecutive
+        if drawn is not None and limit is not None and _retry_count(hdrs) >= limit:
+            return Fault()
         return drawn or Fault()
 
     # -- responses -------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ _API_ENDPOINTS = ("/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v
                   "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos")
 _MAX_LINES = 50_000
 _WINDOW_SECONDS = 24 * 3600
+_OUTPUT_EXPIRY = 30 * 24 * 3600  # output and error files last 30 days unless told otherwise
 _OPTIONAL = ("output_file_id", "error_file_id", "errors", "in_progress_at", "expires_at",
              "finalizing_at", "completed_at", "failed_at", "expired_at", "cancelling_at",
              "cancelled_at", "model", "usage")
@@ -267,7 +268,8 @@ def create_batch(req: EmuRequest) -> dict[str, Any]:
             "endpoint": endpoint, "input_file_id": input_id, "completion_window": window,
             "metadata": metadata, "requests": requests, "errors": errors,
             "model": next(iter(models)) if len(models) == 1 else None,
-            "output_expires": output_expires, "cancelled_e": None, "executing": False,
+            "output_expires": output_expires or _OUTPUT_EXPIRY, "cancelled_e": None,
+            "executing": False,
             "result": None,
         }
         _batches(app).add(batch_id, rec)

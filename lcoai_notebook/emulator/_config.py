@@ -29,6 +29,11 @@ class EmuConfig:
     fault_rate: float = 0.0
     fault_kinds: tuple[str, ...] = ("429", "500", "503", "drop")
     fault_seed: int = 0
+    #: Transient faults clear: a request already retried this many times (told by the retry-count
+    #: header clients send: ``X-Lcoai-Retry-Count``, or the official SDK's
+    #: ``X-Stainless-Retry-Count``) gets no random fault. ``None`` draws every attempt
+    #: independently. Header-requested faults (``X-Emulator-Fault``) always apply.
+    fault_max_consecutive: int | None = 3
     #: Retry-After sent with injected 429/503 faults, in seconds (``retry-after-ms`` carries the
     #: exact value, ``retry-after`` the value rounded up to whole seconds).
     fault_retry_after: float = 0.05

@@ -370,8 +370,9 @@ def create_job(req: EmuRequest) -> dict[str, Any]:
             "method": method, "hyper_requested": hyper, "metadata": metadata,
             "integrations": integrations, "error": error, "examples": examples,
             "tokens": tokens, "cancelled_e": None, "settled": False, "result_files": [],
-            "ft_model": f"ft:{base}:{app.config.organization}:{suffix or ''}:"
-                        f"{_alnum(job_id, 8)}",
+            # Continued fine-tuning of an ft: model names the new model after its base.
+            "ft_model": f"ft:{base.split(':')[1] if base.startswith('ft:') else base}:"
+                        f"{app.config.organization}:{suffix or ''}:{_alnum(job_id, 8)}",
             "hyper": {"n_epochs": 0},
         }
         if error is None:

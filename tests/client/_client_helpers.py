@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pytest
 
 from lcoai_notebook._client import AsyncClient, Client
 from lcoai_notebook._config import RetryPolicy
@@ -28,8 +27,14 @@ def envelope(result: Any, **response_headers: str) -> dict[str, Any]:
     }
 
 
-def upstream_error(status: int, message: str, code: str | None = None, type_: str = "invalid_request_error",
-                   param: str | None = None, **headers: str) -> httpx.Response:
+def upstream_error(
+    status: int,
+    message: str,
+    code: str | None = None,
+    type_: str = "invalid_request_error",
+    param: str | None = None,
+    **headers: str,
+) -> httpx.Response:
     """An OpenAI error forwarded by LowCodeAPI (nested at body.error.error, headers in the body)."""
     body = {
         "message": "Error received from the openai API",
@@ -47,7 +52,9 @@ def route_not_found() -> httpx.Response:
 class Harness:
     """Runs requests through a Client or an AsyncClient over one MockTransport handler."""
 
-    def __init__(self, mode: str, handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any):
+    def __init__(
+        self, mode: str, handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any
+    ):
         self.mode = mode
         self.requests: list[httpx.Request] = []
         self.waits: list[float] = []
@@ -58,16 +65,25 @@ class Harness:
 
         kwargs.setdefault("api_token", TOKEN)
         kwargs.setdefault("retry_policy", FAST)
-        kwargs.setdefault("base_url", "http://lco.test/openai" if kwargs.get("flavor", "lowcodeapi")
-                          == "lowcodeapi" else "http://oai.test/v1")
+        kwargs.setdefault(
+            "base_url",
+            "http://lco.test/openai"
+            if kwargs.get("flavor", "lowcodeapi") == "lowcodeapi"
+            else "http://oai.test/v1",
+        )
         if mode == "sync":
-            self.client: Any = Client(http_client=httpx.Client(transport=httpx.MockTransport(recording)),
-                                      owns_http_client=True, **kwargs)
+            self.client: Any = Client(
+                http_client=httpx.Client(transport=httpx.MockTransport(recording)),
+                owns_http_client=True,
+                **kwargs,
+            )
             self.client.requester._sleep = self.waits.append
         else:
             self.client = AsyncClient(
                 http_client=httpx.AsyncClient(transport=httpx.MockTransport(recording)),
-                owns_http_client=True, **kwargs)
+                owns_http_client=True,
+                **kwargs,
+            )
 
             async def asleep(seconds: float) -> None:
                 self.waits.append(seconds)
@@ -85,8 +101,6 @@ class Harness:
             self.client.close()
         else:
             asyncio.run(self.client.aclose())
-
-
 
 
 def json_of(request: httpx.Request) -> Any:

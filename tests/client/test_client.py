@@ -8,8 +8,8 @@ import sys
 
 import httpx
 import pytest
-
 from _client_helpers import TOKEN, envelope
+
 from lcoai_notebook import AsyncClient, Client
 from lcoai_notebook._config import RetryPolicy, Timeout
 from lcoai_notebook._http import RequestSpec
@@ -17,7 +17,9 @@ from lcoai_notebook._http import RequestSpec
 
 def mock_client(cls=Client, handler=None, **kw):
     handler = handler or (lambda r: httpx.Response(200, json=envelope({"ok": True})))
-    http = (httpx.Client if cls is Client else httpx.AsyncClient)(transport=httpx.MockTransport(handler))
+    http = (httpx.Client if cls is Client else httpx.AsyncClient)(
+        transport=httpx.MockTransport(handler)
+    )
     return cls(api_token=TOKEN, http_client=http, owns_http_client=True, **kw)
 
 
@@ -60,8 +62,15 @@ def test_signature_is_exactly_the_contract():
     for cls in (Client, AsyncClient):
         params = list(inspect.signature(cls).parameters.values())
         positional = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
-        assert positional == ["api_token", "base_url", "flavor", "url_format", "timeout", "max_retries",
-                              "http_client"]
+        assert positional == [
+            "api_token",
+            "base_url",
+            "flavor",
+            "url_format",
+            "timeout",
+            "max_retries",
+            "http_client",
+        ]
         defaults = {p.name: p.default for p in params}
         assert defaults["flavor"] == "lowcodeapi" and defaults["url_format"] == "auto"
         assert defaults["max_retries"] == 2 and defaults["api_token"] is None

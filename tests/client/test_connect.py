@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from lcoai_notebook import Client, connect
-from lcoai_notebook import connect as _unused  # noqa: F401  (the function, via the lazy surface)
 
-import importlib
-
+# The module (the package attribute ``connect`` is the function, from the lazy public surface).
 connect_module = importlib.import_module("lcoai_notebook.connect")
 
 USER_TOKEN = "at_user_live_token_9931"

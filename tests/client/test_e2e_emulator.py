@@ -33,11 +33,23 @@ def counting_client(emu: Emulator, counter: list, *, async_: bool = False, **kw)
     hooks = {"request": [counter.append]} if not async_ else {"request": [_async_append(counter)]}
     if async_:
         http = httpx.AsyncClient(transport=emu.async_transport(), event_hooks=hooks)
-        return AsyncClient(api_token=emu.api_token, base_url=emu.inprocess_url, flavor=emu.config.flavor,
-                           http_client=http, owns_http_client=True, **kw)
+        return AsyncClient(
+            api_token=emu.api_token,
+            base_url=emu.inprocess_url,
+            flavor=emu.config.flavor,
+            http_client=http,
+            owns_http_client=True,
+            **kw,
+        )
     http = httpx.Client(transport=emu.transport(), event_hooks=hooks)
-    return Client(api_token=emu.api_token, base_url=emu.inprocess_url, flavor=emu.config.flavor,
-                  http_client=http, owns_http_client=True, **kw)
+    return Client(
+        api_token=emu.api_token,
+        base_url=emu.inprocess_url,
+        flavor=emu.config.flavor,
+        http_client=http,
+        owns_http_client=True,
+        **kw,
+    )
 
 
 def _async_append(counter):
@@ -53,7 +65,9 @@ def exercise_sync(client: Client) -> dict:
     out["model"] = client.models.retrieve("gpt-4o-mini").id
     reply = client.chat.completions.create(model="gpt-4o-mini", messages=MSG, seed=1)
     out["reply"] = reply.choices[0].message.content
-    with client.chat.completions.create(model="gpt-4o-mini", messages=MSG, seed=1, stream=True) as stream:
+    with client.chat.completions.create(
+        model="gpt-4o-mini", messages=MSG, seed=1, stream=True
+    ) as stream:
         chunks = list(stream)
     out["stream_text"] = stream.text
     out["n_chunks"] = len(chunks)
@@ -71,7 +85,9 @@ async def exercise_async(client: AsyncClient) -> dict:
     out["model"] = (await client.models.retrieve("gpt-4o-mini")).id
     reply = await client.chat.completions.create(model="gpt-4o-mini", messages=MSG, seed=1)
     out["reply"] = reply.choices[0].message.content
-    stream = await client.chat.completions.create(model="gpt-4o-mini", messages=MSG, seed=1, stream=True)
+    stream = await client.chat.completions.create(
+        model="gpt-4o-mini", messages=MSG, seed=1, stream=True
+    )
     async with stream:
         chunks = [c async for c in stream]
     out["stream_text"] = stream.text
@@ -166,15 +182,17 @@ TRANSIENT = ("RateLimitError", "InternalServerError", "APIConnectionError")
 
 
 def test_fault_acceptance_200_requests():
-    """200 requests, 30% of attempts faulted (429 with retry-after in the body, 500, 503, drop),
-    max_retries=3.
+    """Issue 2's acceptance: 200 requests, 30% transient faults injected (429 with retry-after in
+    the body, 500, 503, dropped connection), max_retries=3: every request succeeds.
 
-    The emulator draws a fault for every attempt independently, so a request fails only when all
-    four of its attempts are faulted (p = 0.3**4 = 0.8%). The test checks that exactly: every
-    request succeeds unless all its attempts faulted, every fault was retried with the wait the
-    emulator asked for, and no non-transient error appeared.
+    The emulator draws a fault for each attempt; its faults are transient (they clear once a
+    request has been retried ``fault_max_consecutive=3`` times, told by the retry-count header
+    the client sends). The test also checks every fault was retried with the wait the emulator
+    asked for, and that no non-transient error appeared.
     """
-    emu = Emulator(fault_rate=0.3, fault_kinds=("429", "500", "503", "drop"), fault_retry_after=0.01)
+    emu = Emulator(
+        fault_rate=0.3, fault_kinds=("429", "500", "503", "drop"), fault_retry_after=0.01
+    )
     seen: list = []
     decisions: list = []
     outcomes: list = []
@@ -191,10 +209,17 @@ def test_fault_acceptance_200_requests():
         calls = [
             lambda: client.models.list().object == "list",
             lambda: client.models.retrieve("gpt-4o-mini").id == "gpt-4o-mini",
-            lambda: bool(client.chat.completions.create(model="gpt-4o-mini", messages=MSG,
-                                                         max_tokens=5).choices),
-            lambda: client.embeddings.create(model="text-embedding-3-small",
-                                             input="hello").to_numpy().shape[0] == 1,
+            lambda: bool(
+                client.chat.completions.create(
+                    model="gpt-4o-mini", messages=MSG, max_tokens=5
+                ).choices
+            ),
+            lambda: (
+                client.embeddings.create(model="text-embedding-3-small", input="hello")
+                .to_numpy()
+                .shape[0]
+                == 1
+            ),
         ]
         for i in range(200):
             before_wire, before_dec = len(seen), len(decisions)
@@ -214,7 +239,7 @@ def test_fault_acceptance_200_requests():
         else:
             # Only a request whose four attempts all faulted may fail, with a transient error.
             assert attempts == 4 and type(err).__name__ in TRANSIENT, (err, attempts)
-    assert len(failed) <= 6, f"{len(failed)} of 200 failed; expected ~1.6 (0.8% each)"
+    assert not failed, f"{len(failed)} of 200 failed: {[o[1] for o in failed][:3]}"
     # Faults really happened (~30% of attempts), of every kind.
     kinds = collections.Counter(d[0] for d in decisions)
     assert len(decisions) >= 40 and set(TRANSIENT) <= set(kinds), kinds
@@ -230,6 +255,7 @@ def test_fault_acceptance_200_requests():
 def test_fault_acceptance_async_over_loopback():
     """Real sockets: dropped connections are real here. Same accounting as above, smaller."""
     with Emulator(fault_rate=0.3, fault_retry_after=0.01) as emu:
+
         async def main():
             async with emu.async_client(max_retries=3, retry_policy=FAST) as client:
                 outs = []
@@ -242,8 +268,7 @@ def test_fault_acceptance_async_over_loopback():
 
         outs = asyncio.run(main())
     failures = [o for o in outs if o != "gpt-4o-mini"]
-    assert all(f in TRANSIENT for f in failures), failures
-    assert len(failures) <= 3
+    assert not failures, failures
 
 
 @pytest.mark.parametrize(
@@ -263,6 +288,7 @@ def test_non_transient_errors_raise_at_once(fault, cls, async_):
     client = counting_client(emu, seen, async_=async_, max_retries=3, retry_policy=FAST)
     call = dict(model="gpt-4o-mini", messages=MSG, extra_headers={"X-Emulator-Fault": fault})
     if async_:
+
         async def main():
             async with client:
                 with pytest.raises(cls) as info:
@@ -281,10 +307,13 @@ def test_non_transient_errors_raise_at_once(fault, cls, async_):
         assert isinstance(err, RateLimitError) and err.code == "insufficient_quota"
 
 
-@pytest.mark.parametrize(("token", "cls", "reason"), [
-    ("at_unknown_token_123", PermissionDeniedError, "Invalid api_token"),
-    ("not-a-token", AuthenticationError, "A valid API token is required"),
-])
+@pytest.mark.parametrize(
+    ("token", "cls", "reason"),
+    [
+        ("at_unknown_token_123", PermissionDeniedError, "Invalid api_token"),
+        ("not-a-token", AuthenticationError, "A valid API token is required"),
+    ],
+)
 def test_real_auth_errors_show_the_reason(token, cls, reason):
     emu = Emulator()
     with emu.client(api_token=token, owns_http_client=True, max_retries=3) as client:
@@ -309,8 +338,13 @@ def test_stream_cut_raises_interrupted_with_text(stream_mode):
 
     with Emulator(stream_mode=stream_mode) as emu, emu.client() as client:
         full = client.chat.completions.create(model="gpt-4o-mini", messages=MSG, seed=2)
-        stream = client.chat.completions.create(model="gpt-4o-mini", messages=MSG, seed=2, stream=True,
-                                                extra_headers={"X-Emulator-Fault": "cut_after=3"})
+        stream = client.chat.completions.create(
+            model="gpt-4o-mini",
+            messages=MSG,
+            seed=2,
+            stream=True,
+            extra_headers={"X-Emulator-Fault": "cut_after=3"},
+        )
         with pytest.raises(StreamInterruptedError) as info:
             for _ in stream:
                 pass

@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-
 from _client_helpers import envelope
+
 from lcoai_notebook import AsyncClient, Client
 from lcoai_notebook._config import RetryPolicy
 from lcoai_notebook._exceptions import APIError
@@ -31,36 +31,77 @@ def echo_handler(request: httpx.Request) -> httpx.Response:
     token = request.url.params.get("api_token", "")
     auth = request.headers.get("authorization", "")
     if path.endswith("/401"):
-        return httpx.Response(401, json={
-            "message": "A valid API token is required to access this API.", "provider": "openai",
-            "error": {"code": 401, "logging": {"method": "GET", "path": url,
-                                               "query": {"api_token": token}, "headers": {"authorization": auth}}}})
+        return httpx.Response(
+            401,
+            json={
+                "message": "A valid API token is required to access this API.",
+                "provider": "openai",
+                "error": {
+                    "code": 401,
+                    "logging": {
+                        "method": "GET",
+                        "path": url,
+                        "query": {"api_token": token},
+                        "headers": {"authorization": auth},
+                    },
+                },
+            },
+        )
     if path.endswith("/403"):
-        return httpx.Response(403, json={"message": f"Invalid api_token {token}", "provider": "openai",
-                                         "error": {"code": 403}})
+        return httpx.Response(
+            403,
+            json={
+                "message": f"Invalid api_token {token}",
+                "provider": "openai",
+                "error": {"code": 403},
+            },
+        )
     if path.endswith("/quota"):
-        return httpx.Response(429, json={"message": "Error received from the openai API", "provider": "openai",
-                                         "error": {"error": {"message": f"quota for {token}{auth}",
-                                                             "code": "insufficient_quota"}},
-                                         "headers": {"x-request-id": token or auth}})
+        return httpx.Response(
+            429,
+            json={
+                "message": "Error received from the openai API",
+                "provider": "openai",
+                "error": {
+                    "error": {"message": f"quota for {token}{auth}", "code": "insufficient_quota"}
+                },
+                "headers": {"x-request-id": token or auth},
+            },
+        )
     if path.endswith("/500"):
         return httpx.Response(500, text=f"<html>crash at {url} {auth}</html>")
     if path.endswith("/plain"):
-        return httpx.Response(400, json={"error": {"message": f"Incorrect API key provided: {auth} {token}",
-                                                   "code": "invalid_api_key"}})
+        return httpx.Response(
+            400,
+            json={
+                "error": {
+                    "message": f"Incorrect API key provided: {auth} {token}",
+                    "code": "invalid_api_key",
+                }
+            },
+        )
     if path.endswith("/malformed"):
-        return httpx.Response(200, content=f"not json {url} {auth}".encode(),
-                              headers={"content-type": "application/json"})
+        return httpx.Response(
+            200,
+            content=f"not json {url} {auth}".encode(),
+            headers={"content-type": "application/json"},
+        )
     if path.endswith("/refused"):
         raise httpx.ConnectError(f"cannot connect to {url}", request=request)
     if path.endswith("/timeout"):
         raise httpx.ReadTimeout(f"timed out reading {url}", request=request)
     if path.endswith("/stream-cut"):
-        body = "data: " + json.dumps({"choices": [{"index": 0, "delta": {"content": f"tok {token}{auth}"}}]})
-        return httpx.Response(200, content=(body + "\n\n").encode(), headers={"content-type": "text/event-stream"})
+        body = "data: " + json.dumps(
+            {"choices": [{"index": 0, "delta": {"content": f"tok {token}{auth}"}}]}
+        )
+        return httpx.Response(
+            200, content=(body + "\n\n").encode(), headers={"content-type": "text/event-stream"}
+        )
     if path.endswith("/stream-error"):
         body = "data: " + json.dumps({"error": {"message": f"bad {url} {auth}"}})
-        return httpx.Response(200, content=(body + "\n\n").encode(), headers={"content-type": "text/event-stream"})
+        return httpx.Response(
+            200, content=(body + "\n\n").encode(), headers={"content-type": "text/event-stream"}
+        )
     return httpx.Response(200, json=envelope({"ok": True}, **{"x-request-id": "req_1"}))
 
 
@@ -104,9 +145,15 @@ def debug_logs(caplog):
 @pytest.mark.parametrize("flavor", ["lowcodeapi", "openai"])
 def test_sync_errors_reprs_and_logs(flavor, debug_logs):
     token = SENTINEL if flavor == "lowcodeapi" else KEY_SENTINEL
-    client = Client(api_token=token, base_url="http://lco.test/openai", flavor=flavor, max_retries=1,
-                    retry_policy=FAST, http_client=httpx.Client(transport=httpx.MockTransport(echo_handler)),
-                    owns_http_client=True)
+    client = Client(
+        api_token=token,
+        base_url="http://lco.test/openai",
+        flavor=flavor,
+        max_retries=1,
+        retry_policy=FAST,
+        http_client=httpx.Client(transport=httpx.MockTransport(echo_handler)),
+        owns_http_client=True,
+    )
     with client:
         assert_no_leak(repr(client) + str(client) + repr(client.requester))
         for case in CASES:
@@ -114,8 +161,9 @@ def test_sync_errors_reprs_and_logs(flavor, debug_logs):
                 client.requester.request(RequestSpec("GET", f"/x/{case}"))
             assert_no_leak(texts_of_error(info.value))
         for case in ("stream-cut", "stream-error"):
-            stream = client.requester.request(RequestSpec("POST", f"/x/{case}", stream=True,
-                                                          cast=ChatCompletionChunk))
+            stream = client.requester.request(
+                RequestSpec("POST", f"/x/{case}", stream=True, cast=ChatCompletionChunk)
+            )
             assert_no_leak(repr(stream))
             with pytest.raises(APIError) as info:
                 list(stream)
@@ -134,16 +182,22 @@ def test_sync_errors_reprs_and_logs(flavor, debug_logs):
 
 def test_async_errors_and_logs(debug_logs):
     async def main():
-        client = AsyncClient(api_token=SENTINEL, base_url="http://lco.test/openai", max_retries=1,
-                             retry_policy=FAST,
-                             http_client=httpx.AsyncClient(transport=httpx.MockTransport(echo_handler)),
-                             owns_http_client=True)
+        client = AsyncClient(
+            api_token=SENTINEL,
+            base_url="http://lco.test/openai",
+            max_retries=1,
+            retry_policy=FAST,
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(echo_handler)),
+            owns_http_client=True,
+        )
         async with client:
             for case in CASES:
                 with pytest.raises(APIError) as info:
                     await client.requester.request(RequestSpec("GET", f"/x/{case}"))
                 assert_no_leak(texts_of_error(info.value))
-            stream = await client.requester.request(RequestSpec("POST", "/x/stream-cut", stream=True))
+            stream = await client.requester.request(
+                RequestSpec("POST", "/x/stream-cut", stream=True)
+            )
             with pytest.raises(APIError) as info:
                 async for _ in stream:
                     pass
@@ -161,8 +215,13 @@ class _EchoHTTP(BaseHTTPRequestHandler):
             body = json.dumps(envelope({"object": "list", "data": []})).encode()
             status = 200
         else:
-            body = json.dumps({"message": "A valid API token is required to access this API.",
-                               "provider": "openai", "error": {"code": 401, "logging": {"path": self.path}}}).encode()
+            body = json.dumps(
+                {
+                    "message": "A valid API token is required to access this API.",
+                    "provider": "openai",
+                    "error": {"code": 401, "logging": {"path": self.path}},
+                }
+            ).encode()
             status = 401
         self.send_response(status)
         self.send_header("content-type", "application/json")
@@ -202,7 +261,9 @@ def test_filter_is_idempotent_and_redacts_args():
     log = logging.getLogger("httpx")
     assert sum(isinstance(f, RedactingFilter) for f in log.filters) == 1
     assert any(isinstance(f, RedactingFilter) for f in logging.getLogger("httpcore.http11").filters)
-    rec = logging.LogRecord("httpx", logging.INFO, __file__, 1, "GET %s", ("http://h/x?api_token=at_abcdef",), None)
+    rec = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "GET %s", ("http://h/x?api_token=at_abcdef",), None
+    )
     RedactingFilter().filter(rec)
     assert rec.getMessage() == "GET http://h/x?api_token=***"
 
@@ -217,14 +278,19 @@ def test_real_emulator_over_loopback_debug_logs(debug_logs):
         with emu.client(api_token=SENTINEL, max_retries=2, retry_policy=FAST) as client:
             assert_no_leak(repr(client) + repr(client.requester))
             assert client.models.list().object == "list"
-            stream = client.chat.completions.create(model="gpt-4o-mini", stream=True,
-                                                    messages=[{"role": "user", "content": "hi"}])
+            stream = client.chat.completions.create(
+                model="gpt-4o-mini", stream=True, messages=[{"role": "user", "content": "hi"}]
+            )
             assert_no_leak(repr(stream))
             assert stream.get_final_text()
             with pytest.raises(APIError) as info:
                 client.models.retrieve("no-such-model")
             assert_no_leak(texts_of_error(info.value))
-            for fault in ("status=503;retry_after=0.001", "drop=1", "status=429;code=insufficient_quota"):
+            for fault in (
+                "status=503;retry_after=0.001",
+                "drop=1",
+                "status=429;code=insufficient_quota",
+            ):
                 with pytest.raises(APIError) as info:
                     client.models.list(extra_headers={"X-Emulator-Fault": fault})
                 assert_no_leak(texts_of_error(info.value))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 
 import httpx
 import pytest
-
 from _client_helpers import TOKEN, envelope, json_of, route_not_found, upstream_error
+
 from lcoai_notebook._config import RetryPolicy
 from lcoai_notebook._exceptions import (
     APIConnectionError,
@@ -17,7 +18,6 @@ from lcoai_notebook._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
-    ConflictError,
     InsufficientQuotaError,
     InternalServerError,
     NotFoundError,
@@ -37,8 +37,11 @@ LIST = RequestSpec("GET", "/models")
 
 
 def test_envelope_unwrapped_and_token_in_query(harness):
-    h = harness(lambda r: httpx.Response(200, json=envelope({"object": "list", "data": [MODEL]},
-                                                              **{"x-request-id": "req_9"})))
+    h = harness(
+        lambda r: httpx.Response(
+            200, json=envelope({"object": "list", "data": [MODEL]}, **{"x-request-id": "req_9"})
+        )
+    )
     out = h.request(LIST)
     assert isinstance(out, Result)
     assert out.data[0].id == "gpt-5"
@@ -50,8 +53,11 @@ def test_envelope_unwrapped_and_token_in_query(harness):
 
 
 def test_openai_flavor_bearer_and_plain_body(harness):
-    h = harness(lambda r: httpx.Response(200, json={"object": "list", "data": [MODEL]}),
-                flavor="openai", api_token="sk-test-key-123")
+    h = harness(
+        lambda r: httpx.Response(200, json={"object": "list", "data": [MODEL]}),
+        flavor="openai",
+        api_token="sk-test-key-123",
+    )
     out = h.request(LIST)
     assert out.data[0].id == "gpt-5"
     req = h.requests[0]
@@ -61,8 +67,12 @@ def test_openai_flavor_bearer_and_plain_body(harness):
 
 def test_json_body_and_query_params(harness):
     h = harness(lambda r: httpx.Response(200, json=envelope({"ok": True})))
-    spec = RequestSpec("POST", "/chat/completions", json={"model": "m", "messages": []},
-                       query={"limit": 2, "flag": True, "skip": None, "metadata": {"k": "v"}})
+    spec = RequestSpec(
+        "POST",
+        "/chat/completions",
+        json={"model": "m", "messages": []},
+        query={"limit": 2, "flag": True, "skip": None, "metadata": {"k": "v"}},
+    )
     h.request(spec)
     req = h.requests[0]
     assert json_of(req) == {"model": "m", "messages": []}
@@ -74,10 +84,16 @@ def test_json_body_and_query_params(harness):
 
 def test_multipart_lists_become_repeated_bracket_fields(harness):
     h = harness(lambda r: httpx.Response(200, json=envelope({"text": "hi"})))
-    spec = RequestSpec("POST", "/audio/transcriptions",
-                       data={"model": "whisper-1", "timestamp_granularities": ["word", "segment"],
-                             "temperature": 0.5},
-                       files=[("file", ("a.wav", b"RIFF....", "audio/wav"))])
+    spec = RequestSpec(
+        "POST",
+        "/audio/transcriptions",
+        data={
+            "model": "whisper-1",
+            "timestamp_granularities": ["word", "segment"],
+            "temperature": 0.5,
+        },
+        files=[("file", ("a.wav", b"RIFF....", "audio/wav"))],
+    )
     assert h.request(spec).text == "hi"
     body = h.requests[0].content
     assert h.requests[0].headers["content-type"].startswith("multipart/form-data")
@@ -89,10 +105,15 @@ def test_multipart_lists_become_repeated_bracket_fields(harness):
 def test_response_modes(harness):
     def handler(request):
         if request.url.path.endswith("/speech"):
-            return httpx.Response(200, content=b"\xff\xfbMP3", headers={"content-type": "audio/mpeg"})
+            return httpx.Response(
+                200, content=b"\xff\xfbMP3", headers={"content-type": "audio/mpeg"}
+            )
         if request.url.path.endswith("/srt"):
-            return httpx.Response(200, text="1\n00:00:00,000 --> 00:00:01,000\nhi\n",
-                                  headers={"content-type": "text/plain"})
+            return httpx.Response(
+                200,
+                text="1\n00:00:00,000 --> 00:00:01,000\nhi\n",
+                headers={"content-type": "text/plain"},
+            )
         return httpx.Response(200, json=envelope({"text": "json"}))
 
     h = harness(handler)
@@ -105,35 +126,86 @@ def test_response_modes(harness):
 
 
 def test_malformed_success_body_is_not_retried(harness):
-    h = harness(lambda r: httpx.Response(200, content=b"{oops", headers={"content-type": "application/json"}))
+    h = harness(
+        lambda r: httpx.Response(
+            200, content=b"{oops", headers={"content-type": "application/json"}
+        )
+    )
     with pytest.raises(APIResponseValidationError):
         h.request(LIST)
     assert len(h.requests) == 1
 
 
-# -- errors -----------------------------------------------------------------------------------------
+# -- errors ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("response", "cls", "message", "code"),
     [
-        (upstream_error(404, "The model `nope` does not exist or you do not have access to it.",
-                        "model_not_found", **{"x-request-id": "req_up"}),
-         NotFoundError, "The model `nope` does not exist", "model_not_found"),
-        (upstream_error(400, "'messages' is too short", None, param="messages"), BadRequestError,
-         "too short", None),
-        (httpx.Response(403, json={"message": "Invalid api_token", "provider": "openai", "error": {"code": 403}}),
-         PermissionDeniedError, "Invalid api_token", None),
-        (httpx.Response(401, json={"message": "A valid API token is required to access this API.",
-                                   "provider": "openai", "error": {"code": 401}}),
-         AuthenticationError, "A valid API token is required", None),
-        (httpx.Response(401, json={"error": {"message": "Incorrect API key provided", "type":
-                                             "invalid_request_error", "code": "invalid_api_key"}},
-                        headers={"x-request-id": "req_plain"}),
-         AuthenticationError, "Incorrect API key", "invalid_api_key"),
+        (
+            upstream_error(
+                404,
+                "The model `nope` does not exist or you do not have access to it.",
+                "model_not_found",
+                **{"x-request-id": "req_up"},
+            ),
+            NotFoundError,
+            "The model `nope` does not exist",
+            "model_not_found",
+        ),
+        (
+            upstream_error(400, "'messages' is too short", None, param="messages"),
+            BadRequestError,
+            "too short",
+            None,
+        ),
+        (
+            httpx.Response(
+                403,
+                json={"message": "Invalid api_token", "provider": "openai", "error": {"code": 403}},
+            ),
+            PermissionDeniedError,
+            "Invalid api_token",
+            None,
+        ),
+        (
+            httpx.Response(
+                401,
+                json={
+                    "message": "A valid API token is required to access this API.",
+                    "provider": "openai",
+                    "error": {"code": 401},
+                },
+            ),
+            AuthenticationError,
+            "A valid API token is required",
+            None,
+        ),
+        (
+            httpx.Response(
+                401,
+                json={
+                    "error": {
+                        "message": "Incorrect API key provided",
+                        "type": "invalid_request_error",
+                        "code": "invalid_api_key",
+                    }
+                },
+                headers={"x-request-id": "req_plain"},
+            ),
+            AuthenticationError,
+            "Incorrect API key",
+            "invalid_api_key",
+        ),
         (upstream_error(422, "unprocessable"), UnprocessableEntityError, "unprocessable", None),
-        (upstream_error(429, "You exceeded your current quota", "insufficient_quota", "insufficient_quota"),
-         InsufficientQuotaError, "exceeded your current quota", "insufficient_quota"),
+        (
+            upstream_error(
+                429, "You exceeded your current quota", "insufficient_quota", "insufficient_quota"
+            ),
+            InsufficientQuotaError,
+            "exceeded your current quota",
+            "insufficient_quota",
+        ),
     ],
 )
 def test_error_shapes_raise_the_right_class_at_once(harness, response, cls, message, code):
@@ -154,22 +226,29 @@ def test_request_id_from_body_headers_and_http_headers(harness):
     with pytest.raises(BadRequestError) as info:
         h.request(LIST)
     assert info.value.request_id == "req_body"
-    h2 = harness(lambda r: httpx.Response(400, json={"error": {"message": "bad"}},
-                                          headers={"x-request-id": "req_http"}), flavor="openai")
+    h2 = harness(
+        lambda r: httpx.Response(
+            400, json={"error": {"message": "bad"}}, headers={"x-request-id": "req_http"}
+        ),
+        flavor="openai",
+    )
     with pytest.raises(BadRequestError) as info:
         h2.request(LIST)
     assert info.value.request_id == "req_http"
 
 
 def test_user_sees_invalid_api_token(harness):
-    h = harness(lambda r: httpx.Response(403, json={"message": "Invalid api_token", "provider": "openai",
-                                                    "error": {"code": 403}}))
+    h = harness(
+        lambda r: httpx.Response(
+            403, json={"message": "Invalid api_token", "provider": "openai", "error": {"code": 403}}
+        )
+    )
     with pytest.raises(PermissionDeniedError) as info:
         h.request(LIST)
     assert str(info.value) == "Error code: 403 - Invalid api_token"
 
 
-# -- url_format -------------------------------------------------------------------------------------
+# -- url_format ------------------------------------------------------------------------------------
 
 
 def test_url_format_new_and_old(harness):
@@ -195,7 +274,10 @@ def old_only(request: httpx.Request) -> httpx.Response:
 def test_auto_falls_back_to_old_and_remembers(harness):
     h = harness(old_only)
     assert h.request(GET_MODEL).id == "gpt-5"
-    assert [r.url.path for r in h.requests] == ["/openai/v1/models/gpt-5", "/openai/v1/models/model"]
+    assert [r.url.path for r in h.requests] == [
+        "/openai/v1/models/gpt-5",
+        "/openai/v1/models/model",
+    ]
     h.request(GET_MODEL)
     assert len(h.requests) == 3 and h.requests[-1].url.path == "/openai/v1/models/model"
     # Memory is shared by with_options copies.
@@ -234,7 +316,7 @@ def test_no_fallback_for_paths_without_params(harness):
     assert len(h.requests) == 1
 
 
-# -- retries ----------------------------------------------------------------------------------------
+# -- retries ---------------------------------------------------------------------------------------
 
 
 def fresh(template: httpx.Response) -> httpx.Response:
@@ -265,9 +347,16 @@ def test_retryable_statuses_are_retried(harness, status):
     assert len(h.waits) == 1
 
 
-@pytest.mark.parametrize("exc", [httpx.ConnectError("refused"), httpx.ReadError("reset"),
-                                 httpx.RemoteProtocolError("dropped"), httpx.ReadTimeout("slow"),
-                                 httpx.ConnectTimeout("slow connect")])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        httpx.ConnectError("refused"),
+        httpx.ReadError("reset"),
+        httpx.RemoteProtocolError("dropped"),
+        httpx.ReadTimeout("slow"),
+        httpx.ConnectTimeout("slow connect"),
+    ],
+)
 def test_connection_errors_and_timeouts_are_retried(harness, exc):
     h = harness(flaky([exc, exc]))
     assert h.request(LIST).ok is True
@@ -314,7 +403,9 @@ def test_non_retryable_statuses(harness):
 
 
 def test_insufficient_quota_never_retried_even_with_should_retry(harness):
-    resp = upstream_error(429, "quota", "insufficient_quota", "insufficient_quota", **{"x-should-retry": "true"})
+    resp = upstream_error(
+        429, "quota", "insufficient_quota", "insufficient_quota", **{"x-should-retry": "true"}
+    )
     h = harness(flaky([resp] * 3))
     with pytest.raises(InsufficientQuotaError):
         h.request(LIST)
@@ -336,8 +427,18 @@ def test_x_should_retry_overrides(harness):
     [
         (upstream_error(429, "slow", **{"retry-after-ms": "250"}), 0.25),
         (upstream_error(429, "slow", **{"retry-after": "2"}), 2.0),
-        (httpx.Response(429, json={"error": {"message": "slow"}}, headers={"retry-after-ms": "40"}), 0.04),
-        (httpx.Response(503, json={"error": {"message": "down"}}, headers={"retry-after": "1.5"}), 1.5),
+        (
+            httpx.Response(
+                429, json={"error": {"message": "slow"}}, headers={"retry-after-ms": "40"}
+            ),
+            0.04,
+        ),
+        (
+            httpx.Response(
+                503, json={"error": {"message": "down"}}, headers={"retry-after": "1.5"}
+            ),
+            1.5,
+        ),
         (upstream_error(429, "slow", **{"retry-after": "3", "retry-after-ms": "120"}), 0.12),
     ],
 )
@@ -376,11 +477,14 @@ def test_backoff_bounds():
 
 
 def test_backoff_waits_without_retry_after(harness):
-    h = harness(flaky([upstream_error(500, "x")] * 3), retry_policy=RetryPolicy(initial=0.1, cap=0.3, jitter=0.25),
-                max_retries=3)
+    h = harness(
+        flaky([upstream_error(500, "x")] * 3),
+        retry_policy=RetryPolicy(initial=0.1, cap=0.3, jitter=0.25),
+        max_retries=3,
+    )
     h.request(LIST)
     assert len(h.waits) == 3
-    for w, base in zip(h.waits, [0.1, 0.2, 0.3]):
+    for w, base in zip(h.waits, [0.1, 0.2, 0.3], strict=True):
         assert base * 0.75 - 1e-9 <= w <= base
 
 
@@ -391,7 +495,7 @@ def test_parse_retry_after_edge_cases():
     assert parse_retry_after({"retry-after": "-5"}) == 0.0
 
 
-# -- timeouts -----------------------------------------------------------------------------------------
+# -- timeouts --------------------------------------------------------------------------------------
 
 
 def test_timeouts_default_client_and_per_call(harness):
@@ -408,18 +512,25 @@ def test_timeouts_default_client_and_per_call(harness):
     assert t["connect"] == 5 and t["read"] >= 300
 
 
-# -- sync and async behave the same --------------------------------------------------------------------
+# -- sync and async behave the same ----------------------------------------------------------------
 
 
 def test_sync_and_async_see_the_same_sequence():
     from _client_helpers import Harness
 
-    script = [upstream_error(503, "a", **{"retry-after-ms": "5"}), httpx.ConnectError("x"),
-              upstream_error(429, "b", **{"retry-after": "0"})]
+    script = [
+        upstream_error(503, "a", **{"retry-after-ms": "5"}),
+        httpx.ConnectError("x"),
+        upstream_error(429, "b", **{"retry-after": "0"}),
+    ]
     results = {}
     for m in ("sync", "async"):
-        h = Harness(m, flaky(script, ok=httpx.Response(200, json=envelope(MODEL))), max_retries=3,
-                    retry_policy=RetryPolicy(initial=0.01, cap=0.01, jitter=0))
+        h = Harness(
+            m,
+            flaky(script, ok=httpx.Response(200, json=envelope(MODEL))),
+            max_retries=3,
+            retry_policy=RetryPolicy(initial=0.01, cap=0.01, jitter=0),
+        )
         try:
             out = h.request(GET_MODEL)
             results[m] = (out.to_dict(), [str(r.url) for r in h.requests], h.waits)
@@ -429,3 +540,71 @@ def test_sync_and_async_see_the_same_sequence():
     # retry-after-ms 5, back-off 0.01 after the connection error, retry-after 0 means no sleep.
     assert results["sync"][2] == [pytest.approx(0.005), pytest.approx(0.01)]
     assert len(results["sync"][1]) == 4
+
+
+def test_text_mode_reads_an_enveloped_json_result(harness):
+    """LowCodeAPI wraps any JSON upstream body, even for a call that wants text (file content)."""
+    h = harness(lambda r: httpx.Response(200, json=envelope({"a": 1})))
+    assert json.loads(
+        h.request(
+            RequestSpec(
+                "GET",
+                "/files/{file_id}/content",
+                path_params={"file_id": "file-1"},
+                response="text",
+            )
+        )
+    ) == {"a": 1}
+    h2 = harness(lambda r: httpx.Response(200, json=envelope("line one\nline two")))
+    assert h2.request(RequestSpec("GET", "/x", response="text")) == "line one\nline two"
+
+
+def test_stream_error_chunk_with_null_error_is_not_an_error(harness):
+    body = b'data: {"choices": [], "error": null}\n\ndata: [DONE]\n\n'
+    h = harness(
+        lambda r: httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
+    )
+    stream = h.request(RequestSpec("POST", "/chat/completions", stream=True))
+    if h.mode == "sync":
+        assert len(list(stream)) == 1
+    else:
+
+        async def consume():
+            return [c async for c in stream]
+
+        import asyncio
+
+        assert len(asyncio.run(consume())) == 1
+
+
+def test_route_memory_under_threads():
+    """Many threads share one client on an Old-format-only server: all succeed, Old remembered."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from _client_helpers import Harness
+
+    h = Harness("sync", old_only)
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            ids = list(pool.map(lambda _: h.request(GET_MODEL).id, range(64)))
+        assert ids == ["gpt-5"] * 64
+        assert h.client.requester.route_memory.get("GET", "/models/{model}") == "old"
+        # Only the calls that started before the first success tried the New format.
+        new_tries = [r for r in h.requests if r.url.path.endswith("/gpt-5")]
+        assert len(h.requests) == 64 + len(new_tries) and len(new_tries) <= 8
+    finally:
+        h.close()
+
+
+def test_debug_log_names_method_redacted_url_status_and_elapsed(harness, caplog):
+    import logging
+    import re
+
+    caplog.set_level(logging.DEBUG, logger="lcoai_notebook")
+    h = harness(flaky([upstream_error(503, "down", **{"retry-after-ms": "7"})]))
+    h.request(LIST)
+    ours = [r.getMessage() for r in caplog.records if r.name == "lcoai_notebook"]
+    assert any(re.fullmatch(r"GET http://lco\.test/openai/v1/models\?api_token=\*\*\* -> 503 in "
+                            r"\d+\.\d{3} s", m) for m in ours), ours
+    assert any("retrying GET" in m and "in 0.007 s" in m for m in ours), ours
+    assert any(m.endswith("-> 200 in " + m.rsplit(" in ", 1)[1]) for m in ours)

@@ -7,8 +7,8 @@ import json
 
 import httpx
 import pytest
-
 from _client_helpers import TOKEN
+
 from lcoai_notebook._exceptions import (
     APIError,
     APIResponseValidationError,
@@ -35,12 +35,17 @@ def chat_chunk(content: str | None, finish: str | None = None, role: str | None 
         delta["role"] = role
     if content is not None:
         delta["content"] = content
-    return {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
 
 
 def sse(*objs: dict, done: bool = True, sep: bytes = b"\n") -> bytes:
-    parts = [b"data: " + json.dumps(o).encode() + sep + sep for o in objs]
+    parts = [b"data: " + json.dumps(o, ensure_ascii=False).encode() + sep + sep for o in objs]
     if done:
         parts.append(b"data: [DONE]" + sep + sep)
     return b"".join(parts)
@@ -48,11 +53,11 @@ def sse(*objs: dict, done: bool = True, sep: bytes = b"\n") -> bytes:
 
 COMPLEX = (
     b": keep-alive\r\n\r\n"
-    b"data: {\"a\": 1}\r\n\r\n"
-    b"event: thread.run.created\ndata: {\"id\": \"run_1\"}\nid: 7\n\n"
-    b"data: {\"multi\":\ndata: 2}\n\n"
+    b'data: {"a": 1}\r\n\r\n'
+    b'event: thread.run.created\ndata: {"id": "run_1"}\nid: 7\n\n'
+    b'data: {"multi":\ndata: 2}\n\n'
     b"retry: 3000\n\n"
-    b"data:{\"nospace\": true}\r\r"
+    b'data:{"nospace": true}\r\r'
     b":comment\n"
     b"data: [DONE]\n\n"
 )
@@ -78,7 +83,7 @@ def test_decoder_one_byte_at_a_time():
     dec = SSEDecoder()
     out = []
     for i in range(len(COMPLEX)):
-        out.extend(dec.feed(COMPLEX[i:i + 1]))
+        out.extend(dec.feed(COMPLEX[i : i + 1]))
     out.extend(dec.flush())
     assert out == EXPECTED
     assert dec.last_event_id == "7"
@@ -104,12 +109,17 @@ def test_decoder_extra_blank_lines():
 def test_decoder_flush_keeps_complete_last_event_and_drops_partial_line():
     assert decode_all([b"data: 1\n\ndata: [DONE]\n"]) == [(None, "1"), (None, "[DONE]")]
     assert decode_all([b"data: 1\n\ndata: [DONE]"]) == [(None, "1"), (None, "[DONE]")]
-    assert decode_all([b"data: 1\n\ndata: {\"trunc"]) == [(None, "1")]
+    assert decode_all([b'data: 1\n\ndata: {"trunc']) == [(None, "1")]
 
 
 def test_accumulated_text_chat_and_completions():
-    chunks = [chat_chunk("", role="assistant"), chat_chunk("Hel"), chat_chunk("lo"), chat_chunk(None, "stop"),
-              {"choices": [], "usage": {"total_tokens": 3}}]
+    chunks = [
+        chat_chunk("", role="assistant"),
+        chat_chunk("Hel"),
+        chat_chunk("lo"),
+        chat_chunk(None, "stop"),
+        {"choices": [], "usage": {"total_tokens": 3}},
+    ]
     assert accumulated_text(chunks) == "Hello"
     comp = [{"choices": [{"index": 0, "text": "ab"}]}, {"choices": [{"index": 0, "text": "c"}]}]
     assert accumulated_text(comp) == "abc"
@@ -130,33 +140,53 @@ class ChunkedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
     def __iter__(self):
         yield from self.chunks
         if self.drop:
-            raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+            raise httpx.RemoteProtocolError(
+                "peer closed connection without sending complete message body"
+            )
 
     async def __aiter__(self):
         for c in self.chunks:
             yield c
         if self.drop:
-            raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+            raise httpx.RemoteProtocolError(
+                "peer closed connection without sending complete message body"
+            )
 
 
 def stream_response(chunks: list[bytes], drop: bool = False, status: int = 200) -> httpx.Response:
-    return httpx.Response(status, headers={"content-type": "text/event-stream"},
-                          stream=ChunkedStream(chunks, drop))
+    return httpx.Response(
+        status, headers={"content-type": "text/event-stream"}, stream=ChunkedStream(chunks, drop)
+    )
 
 
 def open_sync(handler, **spec_kw) -> Stream:
     from lcoai_notebook import Client
 
-    client = Client(api_token=TOKEN, base_url="http://lco.test/openai",
-                    http_client=httpx.Client(transport=httpx.MockTransport(handler)), owns_http_client=True)
-    spec = RequestSpec("POST", "/chat/completions", json={"stream": True}, stream=True,
-                       cast=ChatCompletionChunk, **spec_kw)
+    client = Client(
+        api_token=TOKEN,
+        base_url="http://lco.test/openai",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        owns_http_client=True,
+    )
+    spec = RequestSpec(
+        "POST",
+        "/chat/completions",
+        json={"stream": True},
+        stream=True,
+        cast=ChatCompletionChunk,
+        **spec_kw,
+    )
     stream = client.requester.request(spec)
     stream._test_client = client
     return stream
 
 
-BODY = sse(chat_chunk("", role="assistant"), chat_chunk("Hello"), chat_chunk(", world"), chat_chunk(None, "stop"))
+BODY = sse(
+    chat_chunk("", role="assistant"),
+    chat_chunk("Hello"),
+    chat_chunk(", world"),
+    chat_chunk(None, "stop"),
+)
 
 
 @pytest.mark.parametrize("chunking", ["buffered", "incremental", "bytewise"])
@@ -166,7 +196,7 @@ def test_stream_yields_chunks_until_done(chunking):
     elif chunking == "incremental":
         chunks = [e + b"\n\n" for e in BODY.split(b"\n\n") if e]
     else:
-        chunks = [BODY[i:i + 1] for i in range(len(BODY))]
+        chunks = [BODY[i : i + 1] for i in range(len(BODY))]
     stream = open_sync(lambda r: stream_response(chunks))
     with stream:
         got = list(stream)
@@ -178,7 +208,9 @@ def test_stream_yields_chunks_until_done(chunking):
 
 
 def test_stream_without_done_raises_with_text():
-    stream = open_sync(lambda r: stream_response([sse(chat_chunk("Par"), chat_chunk("tial"), done=False)]))
+    stream = open_sync(
+        lambda r: stream_response([sse(chat_chunk("Par"), chat_chunk("tial"), done=False)])
+    )
     seen = []
     with pytest.raises(StreamInterruptedError) as info:
         for chunk in stream:
@@ -200,7 +232,10 @@ def test_stream_dropped_connection_raises_with_text():
 
 
 def test_stream_error_payload_raises_api_error():
-    body = sse(chat_chunk("x"), {"error": {"message": "Rate limit hit", "type": "rate_limit", "code": "rate"}})
+    body = sse(
+        chat_chunk("x"),
+        {"error": {"message": "Rate limit hit", "type": "rate_limit", "code": "rate"}},
+    )
     stream = open_sync(lambda r: stream_response([body]))
     with pytest.raises(APIError, match="Rate limit hit") as info:
         list(stream)
@@ -217,7 +252,7 @@ def test_stream_error_payload_with_status_uses_status_class():
 
 
 def test_stream_error_event():
-    stream = open_sync(lambda r: stream_response([b"event: error\ndata: {\"message\": \"boom\"}\n\n"]))
+    stream = open_sync(lambda r: stream_response([b'event: error\ndata: {"message": "boom"}\n\n']))
     with pytest.raises(APIError, match="boom"):
         list(stream)
     stream._test_client.close()
@@ -231,8 +266,10 @@ def test_stream_malformed_event_is_validation_error():
 
 
 def test_named_events_carry_their_name():
-    body = b"event: thread.created\ndata: {\"id\": \"thread_1\"}\n\ndata: [DONE]\n\n"
-    stream = open_sync(lambda r: stream_response([body]), )
+    body = b'event: thread.created\ndata: {"id": "thread_1"}\n\ndata: [DONE]\n\n'
+    stream = open_sync(
+        lambda r: stream_response([body]),
+    )
     got = list(stream)
     assert got[0].event == "thread.created"
     assert got[0].data.id == "thread_1"
@@ -270,8 +307,16 @@ def test_stream_retries_before_first_byte_only():
 
 def test_stream_request_error_status_raises_before_iteration():
     def handler(request):
-        return httpx.Response(429, json={"error": {"message": "quota", "code": "insufficient_quota",
-                                                   "type": "insufficient_quota"}})
+        return httpx.Response(
+            429,
+            json={
+                "error": {
+                    "message": "quota",
+                    "code": "insufficient_quota",
+                    "type": "insufficient_quota",
+                }
+            },
+        )
 
     from lcoai_notebook import InsufficientQuotaError
 
@@ -290,15 +335,20 @@ def test_stream_json_instead_of_sse_is_validation_error():
 async def _open_async(handler):
     from lcoai_notebook import AsyncClient
 
-    client = AsyncClient(api_token=TOKEN, base_url="http://lco.test/openai",
-                         http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-                         owns_http_client=True)
-    spec = RequestSpec("POST", "/chat/completions", json={"stream": True}, stream=True, cast=ChatCompletionChunk)
+    client = AsyncClient(
+        api_token=TOKEN,
+        base_url="http://lco.test/openai",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        owns_http_client=True,
+    )
+    spec = RequestSpec(
+        "POST", "/chat/completions", json={"stream": True}, stream=True, cast=ChatCompletionChunk
+    )
     return client, await client.requester.request(spec)
 
 
 def test_async_stream_equivalent_to_sync():
-    chunks = [BODY[i:i + 7] for i in range(0, len(BODY), 7)]
+    chunks = [BODY[i : i + 7] for i in range(0, len(BODY), 7)]
 
     async def main():
         client, stream = await _open_async(lambda r: stream_response(chunks))
@@ -318,8 +368,9 @@ def test_async_stream_equivalent_to_sync():
 
 def test_async_stream_interrupted():
     async def main():
-        client, stream = await _open_async(lambda r: stream_response([sse(chat_chunk("ab"), done=False)],
-                                                                     drop=True))
+        client, stream = await _open_async(
+            lambda r: stream_response([sse(chat_chunk("ab"), done=False)], drop=True)
+        )
         try:
             with pytest.raises(StreamInterruptedError) as info:
                 async for _ in stream:
@@ -341,3 +392,85 @@ def test_async_get_final_text():
             await client.aclose()
 
     assert asyncio.run(main()) == "Hello, world"
+
+
+def test_fast_and_general_paths_agree_and_chunks_decode_lazily():
+    """The same events written so that some take the fast path and some the general one."""
+    objs = [
+        chat_chunk("a", role="assistant"),
+        chat_chunk("b"),
+        chat_chunk("c"),
+        chat_chunk(None, "stop"),
+    ]
+    plain = sse(*objs)
+    mixed = (
+        b"data: "
+        + json.dumps(objs[0]).encode()
+        + b"\nid: 1\n\n"  # general path (id line)
+        + b"data:"
+        + json.dumps(objs[1]).encode()
+        + b"\n\n"  # general path (no space)
+        + b"data: "
+        + json.dumps(objs[2]).encode()
+        + b"\n\n"  # fast path
+        + b"data: "
+        + json.dumps(objs[3]).encode()
+        + b"  \n\n"  # trailing spaces: general
+        + b"data: [DONE]\n\n"
+    )
+    results = []
+    for body in (plain, mixed):
+        stream = open_sync(lambda r, body=body: stream_response([body]))
+        got = [c.to_dict() for c in stream]
+        results.append((got, stream.chunks, stream.text))
+        stream._test_client.close()
+    assert results[0] == results[1]
+    assert results[0][0] == objs and results[0][1] == objs and results[0][2] == "abc"
+
+
+def test_text_with_tool_call_deltas_and_completions():
+    tool = {"choices": [{"index": 0, "delta": {"content": None, "tool_calls": [{"index": 0}]}}]}
+    comp = {"choices": [{"index": 0, "text": "xy", "finish_reason": None}]}
+    other = {"choices": [{"index": 1, "delta": {"content": "NO"}}]}
+    usage = {"choices": [], "usage": {"total_tokens": 1}}
+    stream = open_sync(lambda r: stream_response([sse(chat_chunk("hi"), tool, comp, other, usage)]))
+    assert len(list(stream)) == 5
+    assert stream.text == "hixy"
+    stream._test_client.close()
+
+
+def test_utf8_split_across_chunks():
+    body = sse(chat_chunk("héllo wörld ✓"))
+    cut = body.index("✓".encode()) + 1  # in the middle of the 3-byte character
+    stream = open_sync(lambda r: stream_response([body[:cut], body[cut:]]))
+    assert stream.get_final_text() == "héllo wörld ✓"
+    stream._test_client.close()
+
+
+def test_next_on_the_stream_itself():
+    stream = open_sync(lambda r: stream_response([BODY]))
+    first = next(stream)
+    assert first.choices[0].delta.role == "assistant"
+    assert next(stream).choices[0].delta.content == "Hello"
+    assert [c for c in stream][-1].choices[0].finish_reason == "stop" or stream.done
+    stream._test_client.close()
+
+
+def test_async_anext_and_early_close():
+    async def main():
+        client, stream = await _open_async(lambda r: stream_response([BODY]))
+        try:
+            first = await stream.__anext__()
+            await stream.aclose()
+            return first, stream.closed
+        finally:
+            await client.aclose()
+
+    first, closed = asyncio.run(main())
+    assert first.choices[0].delta.role == "assistant" and closed
+
+
+def test_decoder_strips_a_leading_bom_only():
+    bom = "\ufeff".encode()
+    assert decode_all([bom[:2], bom[2:] + b"data: 1\n\n"]) == [(None, "1")]
+    assert decode_all([b"data: \xef\xbb\xbfx\n\n"]) == [(None, "\ufeffx")]

@@ -300,6 +300,10 @@ def test_tool_run_over_the_emulator_with_its_chat(flavor: str) -> None:
         validate_response("listMessages", msgs)
         assert msgs["data"][0]["role"] == "assistant"
         assert "22C and sunny" in msgs["data"][0]["content"][0]["text"]["value"]
+        if flavor == "lowcodeapi":  # the Old path format names the parameters in the query
+            old = h.ok("GET", "/threads/thread_id/messages/message_id",
+                       params={"thread_id": tid, "message_id": msgs["data"][0]["id"]})
+            assert old == msgs["data"][0]
         steps = h.ok("GET", f"/threads/{tid}/runs/{run['id']}/steps")
         validate_response("listRunSteps", steps)
         assert {s["type"] for s in steps["data"]} == {"tool_calls", "message_creation"}

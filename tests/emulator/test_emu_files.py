@@ -97,6 +97,13 @@ def test_list_filters_orders_and_pages(app: StubApp) -> None:
         assert app.call("GET", "/v1/files", query=bad)[0] == 400
 
 
+def test_empty_list_has_null_cursors_like_the_service(app: StubApp) -> None:
+    # The spec types first_id/last_id as strings, but the service sends null on an empty page;
+    # the emulator follows the service so clients are tested against what they will meet.
+    assert app.ok("GET", "/v1/files") == {"object": "list", "data": [], "first_id": None,
+                                           "last_id": None, "has_more": False}
+
+
 def test_concurrent_uploads_get_distinct_ids(app: StubApp) -> None:
     errors: list[BaseException] = []
 
@@ -132,6 +139,9 @@ def test_files_over_the_emulator_transport(flavor: str) -> None:
         validate_response("retrieveFile", h.ok("GET", f"/files/{f['id']}"))
         status, content = h.call("GET", f"/files/{f['id']}/content")
         assert status == 200 and content.content == b'{"x": 1}\n'  # raw, never enveloped
+        if flavor == "lowcodeapi":  # the Old path format reaches the same file
+            old = h.raw("GET", "/files/file_id/content", params={"file_id": f["id"]})
+            assert old.status_code == 200 and old.content == content.content
         status, err = h.call("GET", "/files/file-missing")
         assert status == 404 and err["error"]["message"] == "No such File object: file-missing"
         status, err = h.upload(b"{}", "training")
@@ -156,3 +166,32 @@ def test_files_over_the_emulator_transport(flavor: str) -> None:
         assert len({x["id"] for x in h.ok("GET", "/files")["data"]}) == 30
     finally:
         h.close()
+
+
+def test_concurrent_uploads_over_real_loopback_http() -> None:
+    import httpx
+
+    from lcoai_notebook.emulator import Emulator
+
+    with Emulator(flavor="lowcodeapi") as emu, httpx.Client(timeout=10) as http:
+        url, params = f"{emu.url}/v1/files", {"api_token": emu.api_token}
+        errors: list[BaseException] = []
+
+        def work(k: int) -> None:
+            try:
+                for i in range(5):
+                    r = http.post(url, params=params, data={"purpose": "user_data"},
+                                  files={"file": (f"{k}-{i}.txt", b"hello")})
+                    assert r.status_code == 200 and r.json()["result"]["bytes"] == 5
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert not errors
+        listed = http.get(url, params=params).json()["result"]
+        validate_response("listFiles", listed)
+        assert len({f["id"] for f in listed["data"]}) == 30

@@ -101,6 +101,12 @@ def test_no_suffix_leaves_the_field_empty_and_hyperparameters_are_honoured(app: 
     assert done["fine_tuned_model"].startswith("ft:gpt-4.1-mini-2025-04-14:org-emulator::")
     assert done["hyperparameters"]["n_epochs"] == 2
     assert done["method"]["supervised"]["hyperparameters"]["n_epochs"] == 2
+    # continued fine-tuning starts from the ft: model and is named after the same base
+    again = _job(app, model=done["fine_tuned_model"], training_file=fid, suffix="v2")
+    assert again["model"] == done["fine_tuned_model"]
+    app.advance(3)
+    name = app.ok("GET", f"/v1/fine_tuning/jobs/{again['id']}")["fine_tuned_model"]
+    assert name.startswith("ft:gpt-4.1-mini-2025-04-14:org-emulator:v2:")
 
 
 @pytest.mark.parametrize("content, needle", [
