@@ -72,7 +72,7 @@ def _status(field: str) -> int:
 
 def child_memory(n: int, q: int, d: int, k: int) -> None:
     """Run in a fresh process: print the RSS high-water growth (bytes) of one top_k call."""
-    from lcoai_notebook.embeddings import top_k
+    from lcoai_notebook.similarity import top_k
 
     queries, corpus = make_data(n, q, d)
     top_k(queries[:2], corpus[:5000], k)  # start the BLAS threads and their buffers first
@@ -108,7 +108,7 @@ def main() -> int:
         child_memory(args.corpus, args.queries, args.dim, args.k)
         return 0
 
-    from lcoai_notebook.embeddings import top_k
+    from lcoai_notebook.similarity import top_k
 
     n, nq, d, k = args.corpus, args.queries, args.dim, args.k
     print(f"top_k: {nq} queries over {n} x {d} float32, k={k}")

@@ -50,11 +50,11 @@ _LAZY = {
     "RetryPolicy": "._config",
     "Timeout": "._config",
     "connect": ".connect",
-    "cosine_similarity": ".embeddings",
+    "cosine_similarity": ".similarity",
     "embed": ".embeddings",
     "embed_dataframe": ".embeddings",
     "search": ".embeddings",
-    "top_k": ".embeddings",
+    "top_k": ".similarity",
     "plot_embeddings": ".plotting",
     "plot_similarity": ".plotting",
 }
@@ -65,10 +65,28 @@ for _name in __all__:
 if TYPE_CHECKING:  # pragma: no cover
     from ._client import AsyncClient, Client
     from ._config import RetryPolicy, Timeout
-    from ._exceptions import *  # noqa: F403
+    from ._exceptions import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        InsufficientQuotaError,
+        InternalServerError,
+        LcoaiError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        StreamInterruptedError,
+        UnprocessableEntityError,
+    )
     from .connect import connect
-    from .embeddings import cosine_similarity, embed, embed_dataframe, search, top_k
+    from .embeddings import embed, embed_dataframe, search
     from .plotting import plot_embeddings, plot_similarity
+    from .similarity import cosine_similarity, top_k
 
 
 def __getattr__(name: str) -> Any:

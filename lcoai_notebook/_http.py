@@ -450,6 +450,31 @@ class BaseRequester:
             error.message,
         )
 
+    def _wait_or_raise(self, request: httpx.Request, error: APIError, attempt: int,
+                       max_retries: int) -> float:
+        """Seconds to wait before retrying after ``error`` (logged), or raise ``error``."""
+        wait = self.retry_wait(error, attempt, max_retries)
+        if wait is None:
+            # Not chained to the httpx exception: its message and .request carry the URL,
+            # token included; the error's own message names it, redacted.
+            raise error from None
+        self._log_retry(request, error, wait, attempt, max_retries)
+        return wait
+
+    def _try_next_format(self, spec: RequestSpec, exc: APIStatusError, i: int,
+                         formats: list[str]) -> bool:
+        """After ``formats[i]`` failed with ``exc``: True to try the next path format (the
+        route was unknown in this one); else False, remembering the format when the upstream
+        answered (so the route itself exists in it)."""
+        fmt = formats[i]
+        if _is_route_miss(exc) and i + 1 < len(formats):
+            logger.debug("%s %s: unknown route in %s format; trying %s format",
+                         spec.method, spec.path, fmt, formats[i + 1])
+            return True
+        if getattr(exc, "source", None) == "upstream" and len(formats) > 1:
+            self._remember(spec, fmt, formats)
+        return False
+
     def _remember(self, spec: RequestSpec, fmt: str, formats: list[str]) -> None:
         if self.flavor == "lowcodeapi" and self.url_format == "auto" and "{" in spec.path:
             if self.route_memory.get(spec.method.upper(), spec.path) != fmt:
@@ -490,12 +515,8 @@ class SyncRequester(BaseRequester):
             try:
                 result = self._send(spec, fmt)
             except APIStatusError as exc:
-                if _is_route_miss(exc) and i + 1 < len(formats):
-                    logger.debug("%s %s: unknown route in %s format; trying %s format",
-                                 spec.method, spec.path, fmt, formats[i + 1])
+                if self._try_next_format(spec, exc, i, formats):
                     continue
-                if getattr(exc, "source", None) == "upstream" and len(formats) > 1:
-                    self._remember(spec, fmt, formats)
                 raise
             self._remember(spec, fmt, formats)
             return result
@@ -529,12 +550,7 @@ class SyncRequester(BaseRequester):
                 finally:
                     if not keep_open:
                         response.close()
-            wait = self.retry_wait(error, attempt, max_retries)
-            if wait is None:
-                # Not chained to the httpx exception: its message and .request carry the URL,
-                # token included; the error's own message names it, redacted.
-                raise error from None
-            self._log_retry(request, error, wait, attempt, max_retries)
+            wait = self._wait_or_raise(request, error, attempt, max_retries)
             if wait > 0:
                 self._sleep(wait)
             attempt += 1
@@ -583,12 +599,8 @@ class AsyncRequester(BaseRequester):
             try:
                 result = await self._send(spec, fmt)
             except APIStatusError as exc:
-                if _is_route_miss(exc) and i + 1 < len(formats):
-                    logger.debug("%s %s: unknown route in %s format; trying %s format",
-                                 spec.method, spec.path, fmt, formats[i + 1])
+                if self._try_next_format(spec, exc, i, formats):
                     continue
-                if getattr(exc, "source", None) == "upstream" and len(formats) > 1:
-                    self._remember(spec, fmt, formats)
                 raise
             self._remember(spec, fmt, formats)
             return result
@@ -622,12 +634,7 @@ class AsyncRequester(BaseRequester):
                 finally:
                     if not keep_open:
                         await response.aclose()
-            wait = self.retry_wait(error, attempt, max_retries)
-            if wait is None:
-                # Not chained to the httpx exception: its message and .request carry the URL,
-                # token included; the error's own message names it, redacted.
-                raise error from None
-            self._log_retry(request, error, wait, attempt, max_retries)
+            wait = self._wait_or_raise(request, error, attempt, max_retries)
             if wait > 0:
                 await self._sleep(wait)
             attempt += 1

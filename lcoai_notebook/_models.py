@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
+    "BinaryContent",
     "ChatCompletion",
     "ChatCompletionChunk",
     "CreateEmbeddingResponse",
@@ -56,7 +57,7 @@ class Result(Mapping):
     __slots__ = ("_data",)
 
     def __init__(self, data: dict[str, Any] | None = None, /, **fields: Any) -> None:
-        object.__setattr__(self, "_data", data if data is not None else fields)
+        _set_data(self, data if data is not None else fields)
 
     # -- access ---------------------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
@@ -226,26 +227,38 @@ class ModerationResponse(Result):
         return any(r.get("flagged") for r in self._data.get("results") or [])
 
 
-class SpeechResponse(bytes):
-    """Audio bytes from ``audio.speech.create``; plays inline in a notebook."""
+_B = TypeVar("_B", bound="BinaryContent")
 
-    content_type: str = "audio/mpeg"
 
-    def __new__(cls, content: bytes, content_type: str = "audio/mpeg") -> SpeechResponse:
+class BinaryContent(bytes):
+    """Bytes from a non-JSON response, with their ``content_type``; ``.content`` and
+    ``.write_to_file()`` as the official SDK's binary responses have them."""
+
+    content_type: str = "application/octet-stream"
+
+    def __new__(cls: type[_B], content: bytes, content_type: str | None = None) -> _B:
         obj = super().__new__(cls, content)
-        obj.content_type = content_type
+        obj.content_type = cls.content_type if content_type is None else content_type
         return obj
 
     @property
     def content(self) -> bytes:
+        """The raw bytes."""
         return bytes(self)
 
     def write_to_file(self, path: Any) -> None:
+        """Write the bytes to ``path``."""
         with open(path, "wb") as fh:
             fh.write(self)
 
     def __repr__(self) -> str:
-        return f"SpeechResponse({len(self)} bytes, {self.content_type})"
+        return f"{type(self).__name__}({len(self)} bytes, {self.content_type})"
+
+
+class SpeechResponse(BinaryContent):
+    """Audio bytes from ``audio.speech.create``; plays inline in a notebook."""
+
+    content_type: str = "audio/mpeg"
 
     def _repr_html_(self) -> str:
         import base64

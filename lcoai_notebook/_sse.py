@@ -203,7 +203,8 @@ class _StreamBase:
     """
 
     def __init__(self, response: Any, cast: Callable[[Any], Any], source: Any = None):
-        self.response = response
+        # Private on purpose: httpx's Request repr shows the full URL, api_token included.
+        self._response = response
         self._cast = cast
         self._decoder = SSEDecoder()
         # The byte iterator to read (the requester may have pulled the first chunk already).
@@ -350,7 +351,7 @@ class Stream(_StreamBase):
     def _raw_chunks(self) -> Iterator[bytes]:
         import httpx
 
-        source = self._source if self._source is not None else self.response.iter_bytes()
+        source = self._source if self._source is not None else self._response.iter_bytes()
         try:
             yield from source
         except httpx.TransportError as exc:
@@ -360,7 +361,7 @@ class Stream(_StreamBase):
         """Close the response (safe to call more than once)."""
         if not self.closed:
             self.closed = True
-            self.response.close()
+            self._response.close()
             it = self._iterator
             if it is not None and not it.gi_running:
                 it.close()  # a later next()/for ends at once
@@ -448,7 +449,7 @@ class AsyncStream(_StreamBase):
     async def _raw_chunks(self) -> AsyncIterator[bytes]:
         import httpx
 
-        source = self._source if self._source is not None else self.response.aiter_bytes()
+        source = self._source if self._source is not None else self._response.aiter_bytes()
         try:
             async for raw in source:
                 yield raw
@@ -459,7 +460,7 @@ class AsyncStream(_StreamBase):
         """Close the response (safe to call more than once)."""
         if not self.closed:
             self.closed = True
-            await self.response.aclose()
+            await self._response.aclose()
             it = self._iterator
             if it is not None and not it.ag_running:
                 await it.aclose()

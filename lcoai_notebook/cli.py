@@ -88,6 +88,10 @@ def notebooks_dir() -> Path:
     return package / "notebooks"
 
 
+def _have_jupyterlab() -> bool:
+    return importlib.util.find_spec("jupyterlab") is not None
+
+
 def _run_lab(args: Sequence[str], cwd: Path, env: dict[str, str]) -> int:
     return subprocess.call([sys.executable, "-m", "jupyter", "lab", *args], cwd=cwd, env=env)
 
@@ -99,7 +103,7 @@ def lab(extra: Sequence[str]) -> int:
     if not folder.is_dir():
         print(f"lcoai-notebook: no example notebooks found at {folder}", file=sys.stderr)
         return 1
-    if importlib.util.find_spec("jupyterlab") is None:
+    if not _have_jupyterlab():
         print("lcoai-notebook lab needs JupyterLab: pip install 'lcoai-notebook[lab]'",
               file=sys.stderr)
         return 1

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .embeddings import _as_matrix, _as_texts, cosine_similarity, embed
+from .embeddings import _as_texts, embed
+from .similarity import _as_matrix, cosine_similarity
 
 __all__ = ["plot_embeddings", "plot_similarity"]
 

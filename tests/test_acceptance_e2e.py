@@ -251,6 +251,22 @@ def test_auto_memory_is_per_route() -> None:
     ]
 
 
+def test_auto_learns_the_format_from_an_upstream_error_too() -> None:
+    # Old-only server: New misses (unknown route), Old answers model_not_found. That answer came
+    # from the route, so Old is remembered and the next call does not probe New again.
+    emu = Emulator(path_formats=("old",))
+    wire = Wire()
+    http = httpx.Client(transport=emu.transport(), event_hooks={"request": [wire.note]})
+    with emu.client(http_client=http, url_format="auto") as client:
+        with pytest.raises(NotFoundError) as info:
+            client.models.retrieve("no-such-model")
+        assert info.value.code == "model_not_found"
+        assert client.models.retrieve("gpt-4o-mini").id == "gpt-4o-mini"
+    http.close()
+    assert [p for _, p, _ in wire.seen] == ["/openai/v1/models/no-such-model",
+                                            "/openai/v1/models/model", "/openai/v1/models/model"]
+
+
 def test_auto_does_not_fall_back_after_an_upstream_404() -> None:
     emu = Emulator()
     wire = Wire()

@@ -404,6 +404,7 @@ def test_audio_text_formats_are_raw_and_well_formed(raw: Raw, path: str, fmt: st
     if fmt == "text":
         assert text.strip() and "-->" not in text
         return
+    spans: list[tuple[float, float]] = []
     if fmt == "srt":
         cues = [c for c in text.strip().replace("\r\n", "\n").split("\n\n") if c.strip()]
         assert cues
@@ -412,15 +413,27 @@ def test_audio_text_formats_are_raw_and_well_formed(raw: Raw, path: str, fmt: st
             assert lines[0] == str(i), cue
             assert re.fullmatch(f"{_SRT_TIME} --> {_SRT_TIME}", lines[1]), cue
             assert any(ln.strip() for ln in lines[2:]), cue
-        return
-    assert text.startswith("WEBVTT")
-    blocks = [b for b in text.replace("\r\n", "\n").split("\n\n")[1:] if b.strip()]
-    assert blocks
-    for block in blocks:
-        lines = block.split("\n")
-        timing = next(ln for ln in lines if "-->" in ln)
-        assert re.fullmatch(f"{_VTT_TIME} --> {_VTT_TIME}.*", timing), block
-        assert any(ln.strip() for ln in lines[lines.index(timing) + 1:]), block
+            spans.append(tuple(_seconds(t) for t in lines[1].split(" --> ")))  # type: ignore
+    else:
+        assert text.startswith("WEBVTT")
+        blocks = [b for b in text.replace("\r\n", "\n").split("\n\n")[1:] if b.strip()]
+        assert blocks
+        for block in blocks:
+            lines = block.split("\n")
+            timing = next(ln for ln in lines if "-->" in ln)
+            assert re.fullmatch(f"{_VTT_TIME} --> {_VTT_TIME}.*", timing), block
+            assert any(ln.strip() for ln in lines[lines.index(timing) + 1:]), block
+            start, end = timing.split(" --> ")
+            spans.append((_seconds(start), _seconds(end.split(" ")[0])))
+    # Cues run forward in time and end with the audio (1.5 s).
+    assert all(a <= b for a, b in spans)
+    assert all(spans[i][1] <= spans[i + 1][0] + 1e-9 for i in range(len(spans) - 1))
+    assert spans[-1][1] == pytest.approx(1.5, abs=0.05)
+
+
+def _seconds(stamp: str) -> float:
+    parts = stamp.replace(",", ".").split(":")
+    return sum(float(p) * 60 ** i for i, p in enumerate(reversed(parts)))
 
 
 def _audio_kind(data: bytes) -> str:
@@ -486,10 +499,6 @@ def test_models_list_validates(raw: Raw) -> None:
     validate_response("listModels", result)
     assert {"gpt-4o-mini", "whisper-1", "text-embedding-3-small"} <= {m["id"] for m in
                                                                      result["data"]}
-
-
-def _model_path(raw: Raw, model: str) -> tuple[str, dict[str, str]]:
-    return f"/models/{model}", {}
 
 
 def test_models_retrieve_validates_new_and_old_paths(raw: Raw) -> None:
@@ -581,6 +590,11 @@ def multipart_fields(request: httpx.Request, body: bytes, rename: dict[str, str]
             part.get_payload(decode=True).decode("utf-8")
         if filename is not None:
             assert part.get_payload(decode=True), "empty file part"
+            # The spec asks for "an extension-bearing filename and an appropriate content type"
+            # so the server can tell the format.
+            assert "." in filename, filename
+            assert part.get_content_type().split("/")[0] in ("audio", "image", "video"), \
+                part.get_content_type()
         name = rename.get(name, name)
         if name.endswith("[]"):
             fields.setdefault(name[:-2], []).append(value)

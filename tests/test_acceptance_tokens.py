@@ -120,19 +120,24 @@ def error_texts(exc: BaseException) -> list[str]:
 
 
 def assert_no_leak(what: str, texts: list[str]) -> None:
+    # A text may start with "<scenario>\x00" to say where it came from.
+    where = sorted({t.split("\x00", 1)[0] if "\x00" in t else "?" for t in texts
+                    if leaks_in_text(t)})
     found = sorted({p for t in texts for p in leaks_in_text(t)})
-    assert not found, f"{what}: a sentinel leaked ({len(found)} of them)"
+    assert not found, f"{what}: {len(found)} sentinel(s) leaked, in: {where}"
+
+
+def tagged(name: str, texts: list[str]) -> list[str]:
+    return [f"{name}\x00{t}" for t in texts]
 
 
 def log_texts(caplog: pytest.LogCaptureFixture) -> list[str]:
-    texts = [caplog.text]
+    texts = [f"formatted log\x00{caplog.text}"]
     for rec in caplog.records:
-        texts.append(rec.getMessage())
-        texts.append(str(rec.msg))
-        texts.append(repr(rec.args))
-        texts.append(rec.exc_text or "")
+        parts = [rec.getMessage(), str(rec.msg), repr(rec.args), rec.exc_text or ""]
         if rec.exc_info:
-            texts.append("".join(traceback.format_exception(*rec.exc_info)))
+            parts.append("".join(traceback.format_exception(*rec.exc_info)))
+        texts += tagged(f"logger {rec.name}", parts)
     return texts
 
 
@@ -239,14 +244,14 @@ def run_sync(make: Callable[..., Client], flavor: str) -> list[str]:
     texts: list[str] = []
     for name, kind, fn, cls in SYNC:
         with make(_token(kind, flavor)) as client:
-            texts += [repr(client), str(client), repr(client.chat.completions)]
+            texts += tagged(name, [repr(client), str(client), repr(client.chat.completions)])
             expected = _expected(cls, kind, flavor)
             if expected is None:
-                texts += deep_strings(fn(client))
+                texts += tagged(name, deep_strings(fn(client)))
                 continue
             with pytest.raises(expected) as info:
                 fn(client)
-            texts += error_texts(info.value)
+            texts += tagged(name, error_texts(info.value))
     return texts
 
 
@@ -256,14 +261,14 @@ def run_async(make: Callable[..., AsyncClient], flavor: str) -> list[str]:
         for name, kind, fn, cls in ASYNC:
             client = make(_token(kind, flavor))
             async with client:
-                texts += [repr(client), str(client)]
+                texts += tagged(name, [repr(client), str(client)])
                 expected = _expected(cls, kind, flavor)
                 if expected is None:
-                    texts += deep_strings(await _acall(fn, client))
+                    texts += tagged(name, deep_strings(await _acall(fn, client)))
                     continue
                 with pytest.raises(expected) as info:
                     await _acall(fn, client)
-                texts += error_texts(info.value)
+                texts += tagged(name, error_texts(info.value))
         return texts
 
     return asyncio.run(main())
@@ -351,8 +356,8 @@ def _loopback_extras_sync(emu: Emulator, flavor: str, token: str) -> list[str]:
         with pytest.raises(APIConnectionError) as info:
             c.models.list()
         texts += error_texts(info.value)
-    with emu.client(max_retries=0, timeout=0.2) as c, pytest.raises(APITimeoutError) as info2:
-        c.models.list(**fault("latency=1"))
+    with emu.client(max_retries=0, timeout=0.1) as c, pytest.raises(APITimeoutError) as info2:
+        c.models.list(**fault("latency=0.4"))
     texts += error_texts(info2.value)
     return texts
 
@@ -381,9 +386,9 @@ def test_loopback_async(flavor: str, debug_logs: pytest.LogCaptureFixture) -> No
         texts = run_async(make, flavor)
 
         async def timeout_case() -> list[str]:
-            async with emu.async_client(max_retries=0, timeout=0.2) as c:
+            async with emu.async_client(max_retries=0, timeout=0.1) as c:
                 with pytest.raises(APITimeoutError) as info:
-                    await c.models.list(**fault("latency=1"))
+                    await c.models.list(**fault("latency=0.4"))
                 return error_texts(info.value)
 
         texts += asyncio.run(timeout_case())

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from lcoai_notebook import embeddings as emb
-from lcoai_notebook.embeddings import cosine_similarity, top_k
+from lcoai_notebook import similarity as sim
+from lcoai_notebook.similarity import cosine_similarity, top_k
 
 
 def _reference_cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -111,8 +112,8 @@ def test_top_k_agrees_with_brute_force(nq, n, d, k):
 
 def test_top_k_many_chunks_and_query_blocks(monkeypatch):
     # Tiny buffers force many corpus chunks and several query blocks through the merge.
-    monkeypatch.setattr(emb, "_BUF_ELEMS", 4096)
-    monkeypatch.setattr(emb, "_QUERY_BLOCK", 64)
+    monkeypatch.setattr(sim, "_BUF_ELEMS", 4096)
+    monkeypatch.setattr(sim, "_QUERY_BLOCK", 64)
     rng = np.random.default_rng(5)
     q = rng.standard_normal((150, 6))
     c = rng.standard_normal((7000, 6))
@@ -126,7 +127,7 @@ def test_survivors_ignore_stale_bytes_past_the_used_part():
     # The mask buffer is reused; bytes past this chunk's size may hold an earlier chunk's hits.
     maskbuf = np.zeros(32, dtype=np.bool_)
     maskbuf[[1, 9, 13, 14, 15, 20]] = True  # 14, 15 are stale: this chunk is 2 x 7 = 14 entries
-    rows, cols = emb._survivors(maskbuf, 14, 7)
+    rows, cols = sim._survivors(maskbuf, 14, 7)
     assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 1), (1, 2), (1, 6)]
 
 
@@ -142,7 +143,7 @@ def test_top_k_non_contiguous_float64_corpus():
 
 
 def test_top_k_ties_go_to_lower_index_even_across_chunks(monkeypatch):
-    monkeypatch.setattr(emb, "_BUF_ELEMS", 1024)
+    monkeypatch.setattr(sim, "_BUF_ELEMS", 1024)
     c = np.ones((5000, 3), dtype=np.float32)
     c[4000] = [1, 1, 1.5]  # the only vector pointing elsewhere
     c[3000] = [2, 2, 2]  # same direction as the ones: ties at the top
@@ -238,3 +239,8 @@ def test_top_k_extra_memory_does_not_grow_with_the_corpus():
         tracemalloc.stop()
     assert max(peaks) < 150 * 2**20, peaks
     assert peaks[1] < peaks[0] * 1.3 + 4 * 2**20, peaks
+
+
+def test_embeddings_module_re_exports_the_similarity_functions():
+    assert emb.cosine_similarity is cosine_similarity
+    assert emb.top_k is top_k

@@ -12,8 +12,8 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
 
-from lcoai_notebook.embeddings import cosine_similarity  # noqa: E402
 from lcoai_notebook.plotting import _pca, plot_embeddings, plot_similarity  # noqa: E402
+from lcoai_notebook.similarity import cosine_similarity  # noqa: E402
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Base of every API resource: holds the requester (not the client), so there is no import circle."""
+"""Base of every API resource: holds the requester (not the client), so no import circle."""
 
 from __future__ import annotations
 

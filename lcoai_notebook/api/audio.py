@@ -12,7 +12,7 @@ from typing import Any
 
 from .._http import RequestSpec
 from .._models import SpeechResponse, Transcription
-from .._validate import validate_speech, validate_transcription
+from .._validate_media import validate_speech, validate_transcription
 from ._files_arg import form_fields, to_file_tuple
 from ._resource import Resource, call_options
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json as _json
 from typing import Any
 
+from .._models import BinaryContent
 from .._pagination import paginate
 from ._files_arg import to_file_tuple
 from ._resource import Resource
@@ -21,20 +22,8 @@ __all__ = ["FileContent", "Files", "FILE_PURPOSES", "check_list_args"]
 FILE_PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
 
 
-class FileContent(bytes):
+class FileContent(BinaryContent):
     """A downloaded file's bytes, with ``.text``, ``.json_lines()`` and ``.write_to_file()``."""
-
-    content_type: str = "application/octet-stream"
-
-    def __new__(cls, content: bytes, content_type: str = "application/octet-stream") -> FileContent:
-        obj = super().__new__(cls, content)
-        obj.content_type = content_type
-        return obj
-
-    @property
-    def content(self) -> bytes:
-        """The raw bytes (as the official SDK's binary response has them)."""
-        return bytes(self)
 
     @property
     def text(self) -> str:
@@ -44,14 +33,6 @@ class FileContent(bytes):
     def json_lines(self) -> list[Any]:
         """Parse JSONL content (batch files, training data): one object per non-blank line."""
         return [_json.loads(line) for line in self.text.splitlines() if line.strip()]
-
-    def write_to_file(self, path: Any) -> None:
-        """Write the bytes to ``path``."""
-        with open(path, "wb") as fh:
-            fh.write(self)
-
-    def __repr__(self) -> str:
-        return f"FileContent({len(self)} bytes, {self.content_type})"
 
 
 def _file_content(pair: tuple[bytes, str]) -> FileContent:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .._http import RequestSpec
 from .._models import ImagesResponse
-from .._validate import validate_image_file, validate_images
+from .._validate_media import validate_image_file, validate_images
 from ._files_arg import form_fields, to_file_tuple
 from ._resource import Resource, call_options
 

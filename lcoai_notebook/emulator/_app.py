@@ -4,7 +4,8 @@
 not content: the flavor (LowCodeAPI envelope, ``api_token`` query auth, New/Old path formats,
 nested errors, the 422 "File missing" of upload routes; or plain OpenAI with bearer auth and real
 rate-limit headers), faults, latency and the SSE stream mode. The loopback server (``_server``)
-and the in-process httpx transports (``_transport``) are thin shells over it.
+and the in-process httpx transports (``_transport``) are thin shells over it; SSE bodies are
+serialised by ``_stream``.
 
 Model rows in ``EmuApp.models`` are the catalog's rows (copied) plus fine-tuned models added by the
 fine-tuning module; a row needs ``id``, ``kind`` (``chat`` ...), ``created`` and ``owned_by``,
@@ -27,9 +28,10 @@ from urllib.parse import parse_qsl
 
 from .._catalog import known_models
 from ._config import EmuConfig
-from ._errors import EmuError
+from ._errors import EmuError, server_error
 from ._faults import Fault, FaultDrawer, fault_error, parse_fault_header
 from ._router import ROUTES, SSE, EmuRequest, Raw, Route
+from ._stream import dumps, primed, sse_bytes
 
 __all__ = ["EmuApp", "EmuResponse"]
 
@@ -105,10 +107,6 @@ class EmuResponse:
     @property
     def streaming(self) -> bool:
         return not isinstance(self.body, (bytes, bytearray))
-
-
-def _dumps(obj: Any) -> bytes:
-    return _json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def _duration(seconds: float) -> str:
@@ -215,7 +213,7 @@ class EmuApp:
         method = method.upper()
         path, _, qs = path.partition("?")
         query = dict(parse_qsl(qs, keep_blank_values=True))
-        body = _dumps(json) if json is not None else b""
+        body = dumps(json) if json is not None else b""
         headers = {"content-type": _JSON_CT} if json is not None else {}
         found = self._resolve(method, path, query, ("new",))
         if found is None:
@@ -351,15 +349,15 @@ class EmuApp:
         try:
             result = route.handler(req)
             if isinstance(result, SSE):
-                result = _primed(result)
+                result = primed(result)
         except EmuError:
             raise
         except Exception as exc:  # a handler bug: never let it escape as a crash
             log.error("emulator handler %s %s failed", method, route.template, exc_info=True)
-            raise _server_error(exc) from None
+            raise server_error(exc) from None
         if not isinstance(result, (dict, Raw, SSE)):
             log.error("emulator handler %s %s returned %r", method, route.template, type(result))
-            raise _server_error(TypeError(f"handler returned {type(result).__name__}"))
+            raise server_error(TypeError(f"handler returned {type(result).__name__}"))
         return result
 
     # -- flavor pieces -------------------------------------------------------------------------
@@ -449,7 +447,7 @@ class EmuApp:
     def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None,
               delay: float = 0.0) -> EmuResponse:
         ct = _LC_JSON_CT if self.config.flavor == "lowcodeapi" else _JSON_CT
-        return EmuResponse(status, {**(headers or {}), "content-type": ct}, _dumps(obj), delay)
+        return EmuResponse(status, {**(headers or {}), "content-type": ct}, dumps(obj), delay)
 
     def _not_found(self) -> EmuResponse:
         return self._json(404, {"message": "Not Found"})
@@ -494,69 +492,7 @@ class EmuApp:
             return self._json(200, result, meta, delay)
         headers = {} if lowcode else {**meta, "cache-control": "no-cache"}
         headers["content-type"] = _SSE_CT
-        chunks = _sse_bytes(result, fault.cut_after)
+        chunks = sse_bytes(result, fault.cut_after)
         if stream_mode == "buffered":
             return EmuResponse(200, headers, b"".join(chunks), delay)
         return EmuResponse(200, headers, chunks, delay)
-
-
-def _server_error(exc: BaseException) -> EmuError:
-    return EmuError(500, "The server had an error while processing your request. Sorry about "
-                    f"that! (emulator: {type(exc).__name__})", type="server_error")
-
-
-_END = object()
-
-
-def _primed(sse: SSE) -> SSE:
-    """Run the event generator up to its first event now, so errors a handler raises before
-    streaming anything become a proper HTTP error instead of a 200 stream."""
-    it = iter(sse.events)
-    first = next(it, _END)
-
-    def chained() -> Iterator[Any]:
-        try:
-            if first is not _END:
-                yield first
-                yield from it
-        finally:
-            close = getattr(it, "close", None)
-            if close is not None:
-                close()
-
-    return SSE(chained(), named=sse.named)
-
-
-def _sse_bytes(sse: SSE, cut_after: int | None) -> Iterator[bytes]:
-    """One ``bytes`` per event; ``[DONE]`` at the end unless the stream is cut or fails."""
-    events = iter(sse.events)
-    count = 0
-    try:
-        for event in events:
-            if cut_after is not None and count >= cut_after:
-                return
-            if sse.named:
-                name, data = event
-                yield b"event: " + name.encode() + b"\ndata: " + _dumps(data) + b"\n\n"
-            else:
-                yield b"data: " + _dumps(event) + b"\n\n"
-            count += 1
-        if cut_after is not None and count >= cut_after:
-            return  # a cut stream never says [DONE], even when the cut falls at its end
-    except EmuError as exc:
-        yield _error_event(exc, sse.named)
-        return
-    except Exception as exc:  # a handler bug mid-stream: end with an error event
-        log.error("emulator stream failed", exc_info=True)
-        yield _error_event(_server_error(exc), sse.named)
-        return
-    finally:
-        close = getattr(events, "close", None)
-        if close is not None:
-            close()
-    yield b"event: done\ndata: [DONE]\n\n" if sse.named else b"data: [DONE]\n\n"
-
-
-def _error_event(exc: EmuError, named: bool) -> bytes:
-    data = b"data: " + _dumps(exc.body()) + b"\n\n"
-    return b"event: error\n" + data if named else data

@@ -35,6 +35,7 @@ from ._errors import EmuError, invalid, missing
 from ._router import EmuRequest, Raw, Upload, route
 from ._text import (
     check_enum,
+    check_model,
     check_number,
     check_str,
     compose,
@@ -438,12 +439,7 @@ def synthesize(text: str, voice: str, speed: float, rate: int = _RATE) -> np.nda
 def create_speech(req: EmuRequest) -> Raw:
     """Deterministic speech-like audio for ``input`` (WAV, or raw PCM for ``pcm``)."""
     body = req.json()
-    model = body.get("model")
-    if model is None:
-        raise missing("model")
-    if not isinstance(model, str):
-        raise type_error("model", "a string", model)
-    req.app.require_model(model, kinds=("tts",), param="model")
+    model, _ = check_model(req, body, ("tts",))
     text = check_str(body, "input", required=True, max_length=4096, nonempty=True)
     voice = body.get("voice")
     if voice is None:

@@ -29,6 +29,7 @@ from ._text import (
     check_bool,
     check_enum,
     check_int,
+    check_model,
     check_number,
     compose,
     count_tokens,
@@ -412,12 +413,7 @@ def _choose_tool(tools: list[dict[str, Any]], choice: Any, text: str) -> dict[st
 def create_chat_completion(req: EmuRequest) -> dict[str, Any] | SSE:
     """Validate like OpenAI, then build ``n`` deterministic choices (JSON or SSE chunks)."""
     body = req.json()
-    model = body.get("model")
-    if model is None:
-        raise missing("model")
-    if not isinstance(model, str):
-        raise type_error("model", "a string", model)
-    row = req.app.require_model(model, kinds=("chat",), param="model")
+    model, row = check_model(req, body, ("chat",))
     msgs = _check_messages(body)
     n = check_int(body, "n", default=1, lo=1, hi=128)
     temperature = check_number(body, "temperature", default=1.0, lo=0, hi=2)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ._errors import invalid, missing
 from ._router import EmuRequest, route
-from ._text import check_enum, check_int, count_tokens, type_error
+from ._text import check_enum, check_int, check_model, count_tokens, type_error
 
 __all__ = ["create_embedding", "embed_texts"]
 
@@ -175,12 +175,7 @@ def _check_input(body: dict[str, Any]) -> list[str] | list[list[int]]:
 def create_embedding(req: EmuRequest) -> dict[str, Any]:
     """Validate like OpenAI, then embed every input (float lists or base64 float32)."""
     body = req.json()
-    model = body.get("model")
-    if model is None:
-        raise missing("model")
-    if not isinstance(model, str):
-        raise type_error("model", "a string", model)
-    row = req.app.require_model(model, kinds=("embedding",), param="model")
+    model, row = check_model(req, body, ("embedding",))
     items = _check_input(body)
     fmt = check_enum(body, "encoding_format", ("float", "base64"), default="float")
     full = int(row.get("dimensions") or 1536)

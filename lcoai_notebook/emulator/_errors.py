@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["EmuError", "invalid", "missing", "not_found"]
+__all__ = ["EmuError", "invalid", "missing", "not_found", "server_error"]
 
 _TYPES = {
     400: "invalid_request_error",
@@ -57,3 +57,9 @@ def missing(param: str) -> EmuError:
 
 def not_found(message: str, param: str | None = None, code: str | None = None) -> EmuError:
     return EmuError(404, message, param=param, code=code)
+
+
+def server_error(exc: BaseException) -> EmuError:
+    """The 500 OpenAI answers when something breaks on its side (here: a handler bug)."""
+    return EmuError(500, "The server had an error while processing your request. Sorry about "
+                    f"that! (emulator: {type(exc).__name__})", type="server_error")

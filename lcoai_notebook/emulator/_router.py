@@ -99,7 +99,8 @@ class EmuRequest:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
-    app: Any  # the EmuApp: .config, .store(name, factory), .lock, .new_id(prefix), .now(), .dispatch
+    # the EmuApp: .config, .store(name, factory), .lock, .new_id(prefix), .now(), .dispatch
+    app: Any
     _json: Any = field(default=None, repr=False)
     _form: Any = field(default=None, repr=False)
 

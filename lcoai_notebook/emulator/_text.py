@@ -23,7 +23,7 @@ from typing import Any
 from ._errors import EmuError, invalid, missing
 
 __all__ = [
-    "check_bool", "check_enum", "check_int", "check_number", "check_str", "compose",
+    "check_bool", "check_enum", "check_int", "check_model", "check_number", "check_str", "compose",
     "count_tokens", "keywords", "rng", "stable_hash", "words_of",
 ]
 
@@ -188,6 +188,17 @@ def check_str(body: dict[str, Any], name: str, *, required: bool = False,
                       f"{max_length}, but got a string with length {len(value)} instead.",
                       param=name, code="string_above_max_length")
     return value
+
+
+def check_model(req: Any, body: dict[str, Any],
+                kinds: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    """The required ``model`` field and its row (``req.app.require_model`` with ``kinds``)."""
+    model = body.get("model")
+    if model is None:
+        raise missing("model")
+    if not isinstance(model, str):
+        raise type_error("model", "a string", model)
+    return model, req.app.require_model(model, kinds=kinds, param="model")
 
 
 def check_bool(body: dict[str, Any], name: str, default: bool = False) -> bool:

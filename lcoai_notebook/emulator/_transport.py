@@ -38,24 +38,33 @@ def _coalesced(chunks: Iterator[bytes]) -> Iterator[bytes]:
         yield b"".join(batch)
 
 
+def _chunks(resp: EmuResponse) -> Iterator[bytes]:
+    """The body as httpx receives it; a ``drop`` fault raises after the partial body."""
+    body = resp.body
+    if isinstance(body, (bytes, bytearray)):
+        if body:
+            yield bytes(body)
+        if resp.drop:
+            raise _dropped(resp)
+        return
+    yield from _coalesced(body)
+
+
+def _close_body(resp: EmuResponse) -> None:
+    close = getattr(resp.body, "close", None)
+    if close is not None:
+        close()
+
+
 class _SyncStream(httpx.SyncByteStream):
     def __init__(self, resp: EmuResponse) -> None:
         self._resp = resp
 
     def __iter__(self) -> Iterator[bytes]:
-        body = self._resp.body
-        if isinstance(body, (bytes, bytearray)):
-            if body:
-                yield bytes(body)
-            if self._resp.drop:
-                raise _dropped(self._resp)
-            return
-        yield from _coalesced(body)
+        yield from _chunks(self._resp)
 
     def close(self) -> None:
-        close = getattr(self._resp.body, "close", None)
-        if close is not None:
-            close()
+        _close_body(self._resp)
 
 
 class _AsyncStream(httpx.AsyncByteStream):
@@ -63,20 +72,11 @@ class _AsyncStream(httpx.AsyncByteStream):
         self._resp = resp
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        body = self._resp.body
-        if isinstance(body, (bytes, bytearray)):
-            if body:
-                yield bytes(body)
-            if self._resp.drop:
-                raise _dropped(self._resp)
-            return
-        for chunk in _coalesced(body):
+        for chunk in _chunks(self._resp):
             yield chunk
 
     async def aclose(self) -> None:
-        close = getattr(self._resp.body, "close", None)
-        if close is not None:
-            close()
+        _close_body(self._resp)
 
 
 def _headers(resp: EmuResponse) -> list[tuple[str, str]]:

@@ -167,6 +167,7 @@ def test_wait_propagates_api_errors():
 
 import json  # noqa: E402
 
+from lcoai_notebook._exceptions import NotFoundError  # noqa: E402
 from lcoai_notebook.emulator import Emulator  # noqa: E402
 
 BASE = "gpt-4o-mini-2024-07-18"
@@ -204,6 +205,14 @@ def test_e2e_upload_train_wait_chat_events_checkpoints(flavor, url_format):
         checkpoints = list(client.fine_tuning.jobs.checkpoints.list(job.id))
         assert checkpoints and all(cp.fine_tuning_job_id == job.id for cp in checkpoints)
         assert client.fine_tuning.jobs.retrieve(job.id).status == "succeeded"
+        # The ft: model is listed, can be deleted, and is gone afterwards.
+        assert done.fine_tuned_model in client.models.list().ids
+        deleted = client.models.delete(done.fine_tuned_model)
+        assert deleted.deleted is True and deleted.id == done.fine_tuned_model
+        assert done.fine_tuned_model not in client.models.list().ids
+        with pytest.raises(NotFoundError):
+            client.chat.completions.create(
+                model=done.fine_tuned_model, messages=[{"role": "user", "content": "Capital?"}])
 
 
 def test_e2e_async_upload_train_wait_chat_events_checkpoints():

@@ -96,7 +96,7 @@ def test_form_fields():
 
 def test_model_rules_come_from_the_catalog(monkeypatch):
     from lcoai_notebook._catalog import known_models
-    from lcoai_notebook._validate import validate_images
+    from lcoai_notebook._validate_media import validate_images
 
     # Unknown today: only the API-wide rules apply.
     validate_images("generate", "dall-e-9", {"prompt": "x", "size": "2048x2048", "n": 5})
@@ -111,7 +111,7 @@ def test_model_rules_come_from_the_catalog(monkeypatch):
 
 
 def test_messages_name_parameter_and_values():
-    from lcoai_notebook._validate import validate_speech, validate_transcription
+    from lcoai_notebook._validate_media import validate_speech, validate_transcription
 
     with pytest.raises(ValueError) as err:
         validate_speech("tts-1", "hi", "alloy", {"speed": 10})

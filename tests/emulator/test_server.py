@@ -217,6 +217,14 @@ def test_cli_serves_and_stops_cleanly(args: list[str], suffix: str, flavor: str)
     assert "Traceback" not in err and "Warning" not in err
 
 
+def test_lab_without_jupyterlab_says_what_to_install(monkeypatch, tmp_path: Path, capsys) -> None:
+    monkeypatch.setattr(cli, "notebooks_dir", lambda: tmp_path)
+    monkeypatch.setattr(cli, "_have_jupyterlab", lambda: False)
+    monkeypatch.setattr(cli, "_run_lab", lambda *a: pytest.fail("JupyterLab must not start"))
+    assert cli.main(["lab"]) == 1
+    assert "pip install 'lcoai-notebook[lab]'" in capsys.readouterr().err
+
+
 def test_cli_rejects_bad_options() -> None:
     r = subprocess.run([sys.executable, "-m", "lcoai_notebook.emulator", "--flavor", "azure"],
                        capture_output=True, text=True, timeout=20)
@@ -230,6 +238,7 @@ def test_cli_rejects_bad_options() -> None:
 def test_lab_sets_offline_unless_token(monkeypatch, tmp_path: Path, capsys, token) -> None:
     calls = []
     monkeypatch.setattr(cli, "notebooks_dir", lambda: tmp_path)
+    monkeypatch.setattr(cli, "_have_jupyterlab", lambda: True)
     monkeypatch.setattr(cli, "_run_lab", lambda args, cwd, env: calls.append((args, cwd, env))
                         or 0)
     if token:
