@@ -90,8 +90,8 @@ print()
     md("""
 ## Control the output
 
-`max_completion_tokens` cuts the reply short (`finish_reason` becomes `"length"`), `n` asks for several
-alternatives, and JSON mode returns a JSON object you can parse.
+`max_completion_tokens` cuts the reply short (`finish_reason` becomes `"length"`), `n` asks for
+several alternatives, and JSON mode returns a JSON object you can parse.
 """),
     code("""
 import json
@@ -157,6 +157,7 @@ the whole collection look like.
 """),
     code("""
 import numpy as np
+
 import lcoai_notebook as lco
 
 client = lco.connect()
@@ -189,7 +190,7 @@ first. `search` does the same for text and gives a table.
     code("""
 query = lco.embed(["Where is my cat sleeping?"], client=client)
 indices, scores = lco.top_k(query, vectors, k=3)
-[(texts[i], round(float(s), 3)) for i, s in zip(indices[0], scores[0])]
+[(texts[i], round(float(s), 3)) for i, s in zip(indices[0], scores[0], strict=True)]
 """),
     code("""
 lco.search("bond markets and interest", texts, k=3, client=client)
@@ -218,6 +219,7 @@ import wave
 
 import numpy as np
 import pandas as pd
+
 import lcoai_notebook as lco
 
 client = lco.connect()
@@ -247,7 +249,10 @@ t = np.arange(3 * rate) / rate
 tone = (0.3 * np.sin(2 * np.pi * 440 * t) * 32767).astype("<i2")
 buffer = io.BytesIO()
 with wave.open(buffer, "wb") as w:
-    w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate); w.writeframes(tone.tobytes())
+    w.setnchannels(1)
+    w.setsampwidth(2)
+    w.setframerate(rate)
+    w.writeframes(tone.tobytes())
 recording = ("tone.wav", buffer.getvalue())
 
 verbose = client.audio.transcriptions.create(
@@ -296,6 +301,7 @@ it, and let an assistant call a tool. Offline, the emulator runs each job on a s
 """),
     code("""
 import json
+
 import lcoai_notebook as lco
 
 client = lco.connect()
@@ -309,8 +315,8 @@ returns the results in the order you gave them.
     code("""
 questions = [f"Summarise fact number {i} about the sea." for i in range(20)]
 results = client.batches.run(
-    [{"model": "gpt-5.4-mini", "messages": [{"role": "user", "content": q}], "max_completion_tokens": 20}
-     for q in questions],
+    [{"model": "gpt-5.4-mini", "messages": [{"role": "user", "content": q}],
+      "max_completion_tokens": 20} for q in questions],
     endpoint="/v1/chat/completions", progress=False,
 )
 print(len(results), "results")
@@ -396,7 +402,7 @@ def build(names: list[str] | None = None, execute: bool = True) -> None:
             if execute:
                 NotebookClient(nb, timeout=600, kernel_name="python3",
                                resources={"metadata": {"path": str(HERE)}},
-                               store_widget_state=False).execute()
+                               store_widget_state=False, record_timing=False).execute()
             for i, cell in enumerate(nb.cells):
                 cell["id"] = f"{name[:2]}-{i:02d}"  # stable ids keep diffs small
             nbformat.write(nb, HERE / name)
