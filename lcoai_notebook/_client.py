@@ -135,6 +135,14 @@ class _ClientBase:
                 f"http_client must be an {self._http_cls.__module__}.{self._http_cls.__name__} "
                 f"for {type(self).__name__}; got {type(http_client).__name__}"
             )
+        base = _resolve_base_url(base_url, flavor)
+        token = _resolve_token(api_token, flavor)
+        if token is None and flavor == "lowcodeapi":
+            # Every LowCodeAPI call needs one; say so now rather than after a 401.
+            raise ValueError(
+                "api_token is required for the lowcodeapi flavor: pass api_token='at_...' or set "
+                "LCOAI_API_TOKEN (or call lcoai_notebook.connect() to use the offline emulator)"
+            )
         install_redaction()
         owns = http_client is None if owns_http_client is None else bool(owns_http_client)
         if http_client is None:
@@ -143,8 +151,8 @@ class _ClientBase:
         self._requester = self._requester_cls(
             http_client,
             flavor=flavor,
-            base_url=_resolve_base_url(base_url, flavor),
-            api_token=_resolve_token(api_token, flavor),
+            base_url=base,
+            api_token=token,
             url_format=url_format,
             timeout=timeout_obj,
             max_retries=max_retries,

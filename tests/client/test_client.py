@@ -92,10 +92,10 @@ def test_openai_flavor_env_key_and_base(monkeypatch):
     with Client(flavor="openai") as c:
         assert c.requester._token == "sk-openai-env-1"
         assert c.base_url == "https://api.openai.com/v1"
-    with Client() as c:  # lowcodeapi does not read OPENAI_API_KEY
-        assert not c.has_token
+    with pytest.raises(ValueError, match="api_token is required"):
+        Client()  # lowcodeapi does not read OPENAI_API_KEY
     monkeypatch.setenv("LCOAI_BASE_URL", "http://127.0.0.1:9/openai/")
-    with Client() as c:
+    with Client(api_token="at_x") as c:
         assert c.base_url == "http://127.0.0.1:9/openai"
 
 
@@ -104,7 +104,7 @@ def test_repr_shows_settings_not_token():
         text = repr(c) + str(c) + repr(c.requester)
         assert "at_super_secret_repr" not in text
         assert "flavor='lowcodeapi'" in text and "api.lowcodeapi.com" in text and "<set>" in text
-    with Client() as c:
+    with Client(flavor="openai", base_url="http://127.0.0.1:9/v1") as c:
         assert "api_token=None" in repr(c)
 
 
@@ -191,3 +191,14 @@ def test_default_headers_and_user_agent():
     assert seen[0].headers["x-workshop"] == "w1"
     assert seen[0].headers["x-call"] == "1"
     assert seen[0].headers["user-agent"].startswith("lcoai-notebook/")
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_lowcodeapi_without_a_token_says_how_to_give_one(cls, monkeypatch):
+    monkeypatch.delenv("LCOAI_API_TOKEN", raising=False)
+    with pytest.raises(ValueError) as info:
+        cls()
+    assert "LCOAI_API_TOKEN" in str(info.value) and "connect()" in str(info.value)
+    # The openai flavor can talk to token-less OpenAI-compatible servers.
+    client = cls(flavor="openai", base_url="http://127.0.0.1:9/v1")
+    assert not client.has_token

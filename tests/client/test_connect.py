@@ -70,11 +70,13 @@ def test_forced_offline_ignores_token_and_banner_has_no_token(monkeypatch, capsy
 
 def test_offline_false_forces_live(monkeypatch):
     monkeypatch.setenv("LCOAI_OFFLINE", "1")
-    client = connect(offline=False, base_url="http://127.0.0.1:9/openai")
+    client = connect("at_live", offline=False, base_url="http://127.0.0.1:9/openai")
     try:
         assert client.base_url == "http://127.0.0.1:9/openai"
     finally:
         client.close()
+    with pytest.raises(ValueError, match="api_token is required"):
+        connect(offline=False)  # live was asked for, but there is no token
 
 
 def test_emulator_is_shared_across_calls(capsys):
