@@ -88,6 +88,10 @@ def notebooks_dir() -> Path:
     return package / "notebooks"
 
 
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 def _have_jupyterlab() -> bool:
     return importlib.util.find_spec("jupyterlab") is not None
 
@@ -115,7 +119,11 @@ def lab(extra: Sequence[str]) -> int:
         env["LCOAI_OFFLINE"] = "1"
         print("lcoai-notebook: no LCOAI_API_TOKEN: notebooks run offline against the emulator "
               "(LCOAI_OFFLINE=1; responses are simulated).", flush=True)
-    return _run_lab(list(extra), folder, env)
+    args = list(extra)
+    if _is_root() and "--allow-root" not in args:
+        # Containers and CI machines often run as root, where JupyterLab refuses to start.
+        args.append("--allow-root")
+    return _run_lab(args, folder, env)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -217,6 +217,17 @@ def test_cli_serves_and_stops_cleanly(args: list[str], suffix: str, flavor: str)
     assert "Traceback" not in err and "Warning" not in err
 
 
+def test_lab_as_root_allows_root(monkeypatch, tmp_path: Path) -> None:
+    calls = []
+    monkeypatch.setattr(cli, "notebooks_dir", lambda: tmp_path)
+    monkeypatch.setattr(cli, "_have_jupyterlab", lambda: True)
+    monkeypatch.setattr(cli, "_is_root", lambda: True)
+    monkeypatch.setattr(cli, "_run_lab", lambda args, cwd, env: calls.append(args) or 0)
+    assert cli.main(["lab", "--no-browser"]) == 0
+    assert cli.main(["lab", "--allow-root"]) == 0
+    assert calls == [["--no-browser", "--allow-root"], ["--allow-root"]]
+
+
 def test_lab_without_jupyterlab_says_what_to_install(monkeypatch, tmp_path: Path, capsys) -> None:
     monkeypatch.setattr(cli, "notebooks_dir", lambda: tmp_path)
     monkeypatch.setattr(cli, "_have_jupyterlab", lambda: False)
@@ -239,6 +250,7 @@ def test_lab_sets_offline_unless_token(monkeypatch, tmp_path: Path, capsys, toke
     calls = []
     monkeypatch.setattr(cli, "notebooks_dir", lambda: tmp_path)
     monkeypatch.setattr(cli, "_have_jupyterlab", lambda: True)
+    monkeypatch.setattr(cli, "_is_root", lambda: False)
     monkeypatch.setattr(cli, "_run_lab", lambda args, cwd, env: calls.append((args, cwd, env))
                         or 0)
     if token:
