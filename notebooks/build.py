@@ -63,6 +63,13 @@ print(reply.choices[0].message.content)
 print(reply.usage.total_tokens, "tokens;", "finished because:", reply.choices[0].finish_reason)
 """),
     md("""
+Left as the last expression of a cell, a reply shows itself: the text rendered as Markdown (with
+any raw HTML in it shown as text, never run), the finish reason and the token count.
+"""),
+    code("""
+reply
+"""),
+    md("""
 Results allow attribute access, item access and `.to_dict()`, so they drop straight into your own
 code:
 """),
