@@ -21,6 +21,7 @@ from ._config import (
     URL_FORMATS,
     RetryPolicy,
     Timeout,
+    check_max_retries,
     token_from_env,
 )
 from ._http import AsyncRequester, BaseRequester, SyncRequester, to_httpx_timeout
@@ -62,10 +63,7 @@ def _validate(
         raise ValueError(
             f"url_format must be one of {', '.join(map(repr, URL_FORMATS))}; got {url_format!r}"
         )
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-        raise TypeError(f"max_retries must be an int >= 0; got {type(max_retries).__name__}")
-    if max_retries < 0:
-        raise ValueError(f"max_retries must be an int >= 0; got {max_retries!r}")
+    check_max_retries(max_retries)
     if api_token is not None and not isinstance(api_token, str):
         # Do not echo the value: it may be a secret of the wrong type.
         raise TypeError(f"api_token must be a str or None; got {type(api_token).__name__}")
@@ -84,11 +82,14 @@ def _resolve_token(api_token: str | None, flavor: str) -> str | None:
 
 def _resolve_base_url(base_url: Any, flavor: str) -> str:
     if base_url is not None:
-        url = str(base_url).strip()
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must start with http:// or https://; got {redact(url)!r}")
-        return url.rstrip("/")
-    return (os.environ.get(ENV_BASE_URL, "").strip() or DEFAULT_BASE_URLS[flavor]).rstrip("/")
+        url, name = str(base_url).strip(), "base_url"
+    else:
+        url, name = os.environ.get(ENV_BASE_URL, "").strip(), ENV_BASE_URL
+        if not url:
+            return DEFAULT_BASE_URLS[flavor]
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"{name} must start with http:// or https://; got {redact(url)!r}")
+    return url.rstrip("/")
 
 
 class _ClientBase:
@@ -207,7 +208,7 @@ class _ClientBase:
         >>> client.with_options(max_retries=5).models.list()  # doctest: +SKIP
         """
         if max_retries is not None:
-            _validate(None, None, self.flavor, self.url_format, max_retries)
+            check_max_retries(max_retries)
         clone = object.__new__(type(self))
         clone._requester = self._requester.copy(
             timeout=None if timeout is None else Timeout.coerce(timeout), max_retries=max_retries

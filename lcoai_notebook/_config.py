@@ -17,6 +17,7 @@ __all__ = [
     "RetryPolicy",
     "Timeout",
     "URL_FORMATS",
+    "check_max_retries",
     "env_flag",
     "token_from_env",
 ]
@@ -75,6 +76,15 @@ class RetryPolicy:
     jitter: float = 0.25
     #: A server-requested wait above this many seconds is not waited for; the error is raised.
     max_retry_after: float = 120.0
+
+
+def check_max_retries(value: object) -> int:
+    """``value`` if it is a valid ``max_retries`` (an int >= 0), else a TypeError/ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_retries must be an int >= 0; got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"max_retries must be an int >= 0; got {value!r}")
+    return value
 
 
 def token_from_env() -> str | None:

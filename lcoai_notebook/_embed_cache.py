@@ -56,9 +56,19 @@ class EmbeddingCache:
                 "CREATE TABLE IF NOT EXISTS embeddings (key BLOB PRIMARY KEY, vec BLOB NOT NULL)"
                 " WITHOUT ROWID"
             )
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise self._unusable(exc) from exc
         except sqlite3.Error:
             self._db.close()
             raise
+
+    def _unusable(self, exc: Exception) -> ValueError:
+        """The error for a file that is not (or no longer) a readable cache, naming it."""
+        return ValueError(
+            f"{self.path} is not an embedding cache SQLite can read ({exc}); delete the file "
+            "(the vectors are fetched again) or pass another cache path"
+        )
 
     # -- keys ---------------------------------------------------------------------------------
     @staticmethod
@@ -74,16 +84,23 @@ class EmbeddingCache:
 
     # -- access -------------------------------------------------------------------------------
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        """The cached vectors among ``keys`` (float32, read-only views of the stored bytes)."""
+        """The cached vectors among ``keys`` (float32, read-only views of the stored bytes).
+
+        A damaged row (not a whole number of float32 values) counts as missing, so it is
+        fetched and stored again."""
         found: dict[bytes, np.ndarray] = {}
         for i in range(0, len(keys), _IN_BATCH):
             part = list(keys[i : i + _IN_BATCH])
             marks = ",".join("?" * len(part))
-            rows = self._db.execute(
-                f"SELECT key, vec FROM embeddings WHERE key IN ({marks})", part
-            ).fetchall()
+            try:
+                rows = self._db.execute(
+                    f"SELECT key, vec FROM embeddings WHERE key IN ({marks})", part
+                ).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise self._unusable(exc) from exc
             for key, vec in rows:
-                found[key] = np.frombuffer(vec, dtype="<f4")
+                if isinstance(vec, bytes) and vec and len(vec) % 4 == 0:
+                    found[key] = np.frombuffer(vec, dtype="<f4")
         return found
 
     def put_many(self, keys: Sequence[bytes], vectors: np.ndarray) -> None:

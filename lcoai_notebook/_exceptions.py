@@ -95,9 +95,29 @@ class APIError(LcoaiError):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle (process pools send a worker's errors back) and copy rebuild from the fields:
+        # the default calls __init__ with .args alone, which subclasses' keywords reject.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
 
 class APIStatusError(APIError):
-    """The service answered with an error status."""
+    """The service answered with an error status.
+
+    Attributes
+    ----------
+    headers : dict
+        Response headers that matter for retries (``retry-after``, ``x-ratelimit-*``), merged
+        from the HTTP headers and LowCodeAPI's body ``headers``; never the request URL.
+    source : str
+        Who produced the error: ``"upstream"`` (OpenAI, forwarded by LowCodeAPI),
+        ``"lowcodeapi"``, ``"openai"`` (a plain OpenAI server) or ``"unknown"``.
+    unknown_route : bool
+        True for a 404 that says the route does not exist (not, say, ``model_not_found``).
+    """
+
+    source: str = "unknown"
+    unknown_route: bool = False
 
     def __init__(
         self,
@@ -115,8 +135,6 @@ class APIStatusError(APIError):
             message, body=body, request_id=request_id, code=code, type=type, param=param
         )
         self.status_code = status_code
-        #: Response headers that matter for retries (``retry-after``, ``x-ratelimit-*``), merged
-        #: from the HTTP headers and LowCodeAPI's body ``headers``; never the request URL.
         self.headers = dict(headers or {})
 
     def __str__(self) -> str:
@@ -180,7 +198,8 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(APIError):
-    """A success response whose body could not be read (malformed JSON, missing envelope)."""
+    """A success response whose body could not be read (malformed JSON, or JSON where an event
+    stream was asked for)."""
 
     def __init__(self, message: str, *, status_code: int | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -203,6 +222,13 @@ class StreamInterruptedError(APIError):
         super().__init__(message, **kwargs)
         self.text = text
         self.chunks = list(chunks or [])
+
+
+def _rebuild(cls: type[APIError], args: tuple[Any, ...], state: dict[str, Any]) -> APIError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -10,6 +10,7 @@ are never rendered as live HTML.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -98,6 +99,11 @@ class Result(Mapping):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy, deepcopy and pickle rebuild through __init__: the default path makes an empty
+        # object first, whose missing _data sends __getattr__ into a loop.
+        return (type(self), (self._data,))
+
     def get(self, key: str, default: Any = None) -> Any:
         return wrap(self._data.get(key, default))
 
@@ -171,6 +177,9 @@ class CreateEmbeddingResponse(Result):
     def __init__(self, data: dict[str, Any], matrix: Any = None) -> None:
         super().__init__(data)
         object.__setattr__(self, "_matrix", matrix)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self._data, getattr(self, "_matrix", None)))
 
     def to_numpy(self) -> Any:
         """The embeddings as an ``np.ndarray`` of shape ``(n, d)``, dtype float32."""
@@ -255,6 +264,9 @@ class BinaryContent(bytes):
         return f"{type(self).__name__}({len(self)} bytes, {self.content_type})"
 
 
+_AUDIO_TYPE = re.compile(r"audio/[a-z0-9][a-z0-9.+-]*")
+
+
 class SpeechResponse(BinaryContent):
     """Audio bytes from ``audio.speech.create``; plays inline in a notebook."""
 
@@ -264,7 +276,9 @@ class SpeechResponse(BinaryContent):
         import base64
 
         b64 = base64.b64encode(self).decode("ascii")
-        ctype = self.content_type.split(";")[0].strip() or "audio/mpeg"
-        if not ctype.startswith("audio/"):
+        ctype = self.content_type.split(";")[0].strip().lower()
+        # The type comes from a response header and goes into an attribute: accept only a
+        # plain audio/<subtype>.
+        if not _AUDIO_TYPE.fullmatch(ctype):
             ctype = "audio/mpeg"
         return f'<audio controls src="data:{ctype};base64,{b64}"></audio>'

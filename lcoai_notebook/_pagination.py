@@ -1,7 +1,10 @@
 """Cursor pagination for list endpoints (``{"object": "list", "data", "has_more", ...}``).
 
 The rule, the same for every OpenAI list this package pages through: while ``has_more`` is true,
-ask again with ``after`` set to the last item's ``id``.
+ask again with ``after`` set to the last item's ``id``. A list started with ``before`` pages the
+other way, as the API does (``before`` gives the items nearest the cursor; ``has_more`` says
+there are more beyond them): ask again with ``before`` set to the first item's ``id``, so the
+pages arrive nearest first, each in list order.
 
 - Under ``Client`` a list method sends its first request at once and returns a :class:`SyncPage`
   (like the official SDK's ``SyncCursorPage``): ``page.data``, ``page.has_more``,
@@ -84,13 +87,15 @@ class _PageBase:
         Stops when the service says ``has_more`` but gives nothing to continue from (no items, or
         an item without an ``id``, or the same cursor again): looping there would never end.
         """
-        if not self.has_more or not self._body["data"]:
+        data = self._body["data"]
+        if not self.has_more or not data:
             return None
-        last = self._body["data"][-1]
-        cursor = last.get("id") if isinstance(last, dict) else None
-        if not cursor or cursor == self._spec.query.get("after"):
+        param = "before" if self._spec.query.get("before") else "after"
+        edge = data[0] if param == "before" else data[-1]
+        cursor = edge.get("id") if isinstance(edge, dict) else None
+        if not cursor or cursor == self._spec.query.get(param):
             return None
-        return self._spec.with_query(after=cursor)
+        return self._spec.with_query(**{param: cursor})
 
     def has_next_page(self) -> bool:
         """True when there is another page to fetch."""

@@ -19,7 +19,10 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["NullBar", "Sleep", "progress_bar", "run_flow"]
+__all__ = [
+    "FIRST_POLL", "NullBar", "Sleep", "check_polling", "monotonic", "poll_flow", "progress_bar",
+    "run_flow", "set_total",
+]
 
 
 class NullBar:
@@ -39,6 +42,11 @@ class NullBar:
 
     def refresh(self) -> None:
         pass
+
+    def reset(self, total: float | None = None) -> None:
+        self.n = 0
+        if total is not None:
+            self.total = total
 
     def close(self) -> None:
         pass
@@ -79,8 +87,9 @@ def progress_bar(
     Returns
     -------
     tqdm.auto.tqdm or NullBar
-        Supports ``update``, ``set_description_str``, ``set_postfix_str``, ``refresh``, ``close``
-        and use as a context manager; ``.n`` and ``.total`` may be assigned.
+        Supports ``update``, ``set_description_str``, ``set_postfix_str``, ``refresh``,
+        ``reset``, ``close`` and use as a context manager; ``.n`` may be assigned (then
+        ``refresh``), and a total learned later goes through :func:`set_total`.
     """
     if not enabled:
         bar = NullBar()
@@ -98,6 +107,18 @@ def progress_bar(
             total=total, desc=desc, unit=unit, leave=leave, dynamic_ncols=True,
             bar_format=bar_format,
         )
+
+
+def set_total(bar: Any, total: float) -> None:
+    """Give a running bar the total it learned late (a batch's request count).
+
+    Assigning ``bar.total`` is not enough in Jupyter: the widget keeps the maximum it was built
+    with (a full "unknown total" bar). tqdm's ``reset`` resizes it; the elapsed time is kept.
+    """
+    start = getattr(bar, "start_t", None)
+    bar.reset(total=total)
+    if start is not None:
+        bar.start_t = start
 
 
 @dataclass(frozen=True)

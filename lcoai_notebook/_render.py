@@ -45,6 +45,14 @@ def pre_html(text: str) -> str:
     return f'<pre style="white-space: pre-wrap">{html.escape(text or "")}</pre>'
 
 
+def _int(value: Any) -> int:
+    """``value`` as an int for display (0 when a server sent null or junk)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def chat_completion_html(data: dict[str, Any]) -> str:
     parts = []
     model = html.escape(str(data.get("model", "")))
@@ -60,13 +68,13 @@ def chat_completion_html(data: dict[str, Any]) -> str:
         reason = html.escape(str(choice.get("finish_reason")))
         parts.append(
             f'<div style="border-left: 3px solid #7a9; padding-left: 8px; margin: 4px 0">{body}'
-            f'<div style="color: #888; font-size: 85%">choice {int(choice.get("index", 0))}'
+            f'<div style="color: #888; font-size: 85%">choice {_int(choice.get("index"))}'
             f" · finish_reason={reason}</div></div>"
         )
     usage = data.get("usage") or {}
     foot = f"{model}"
     if usage:
-        foot += f" · {int(usage.get('total_tokens', 0))} tokens"
+        foot += f" · {_int(usage.get('total_tokens'))} tokens"
     return "".join(parts) + f'<div style="color: #888; font-size: 85%">{foot}</div>'
 
 

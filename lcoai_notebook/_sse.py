@@ -194,21 +194,25 @@ def _event_error(obj: dict[str, Any]) -> APIError:
 
 
 class _StreamBase:
-    """What sync and async streams share: decoding one event block into a result.
+    """What sync and async streams share: decoding network chunks into results.
 
     Cost matters here (a long stream is tens of thousands of events), so per event the stream
     keeps only the event's text (``data: {...}`` block, an ``str`` the decoder made anyway) and a
     reference to choice 0's content; :attr:`chunks` decodes the kept blocks on demand. Keeping the
     decoded dicts instead would double the cost of a stream (allocation and GC of every chunk).
+    The shells only pull bytes (``for`` / ``async for``) and feed them to :meth:`_items`.
     """
 
-    def __init__(self, response: Any, cast: Callable[[Any], Any], source: Any = None):
+    def __init__(self, response: Any, cast: Callable[[Any], Any], chunks: Any = None,
+                 first: bytes = b""):
         # Private on purpose: httpx's Request repr shows the full URL, api_token included.
         self._response = response
         self._cast = cast
         self._decoder = SSEDecoder()
-        # The byte iterator to read (the requester may have pulled the first chunk already).
-        self._source = source
+        # The body's byte iterator, and the first chunk the requester already pulled from it
+        # (inside its retry loop).
+        self._chunks = chunks
+        self._first = first
         self._kept: list[Any] = []  # per event: its block (str) or, off the fast path, its JSON
         self._parts: list[Any] = []  # choice 0's text pieces (None for null contents)
         self.done = False
@@ -243,6 +247,56 @@ class _StreamBase:
             chunks=redact_obj(chunks),
         )
 
+    def _items(self, raw: bytes) -> Iterator[Any]:
+        """The results of the events that network chunk ``raw`` completes; sets :attr:`done` and
+        stops at ``[DONE]``. The hot path of every stream."""
+        cast = self._cast
+        keep = self._kept.append
+        part = self._parts.append
+        for block in self._decoder.blocks(raw):
+            # Hot path: a single "data: {...}" line. The C scanner starts right after "data: "
+            # (no slicing); a block with more after the JSON (a second line, an id:) or an error
+            # payload takes the general path.
+            if block.startswith("data: {"):
+                try:
+                    obj, end = _scan_once(block, 6)
+                except (ValueError, StopIteration):
+                    end = -1
+                if end != len(block) or "error" in obj:
+                    obj = self._decode_block(block)
+                else:
+                    keep(block)
+                    try:
+                        choice = obj["choices"][0]
+                        if choice["index"] == 0:
+                            part(choice["delta"]["content"])
+                        else:
+                            raise KeyError
+                    except (KeyError, IndexError, TypeError):
+                        text = _choice0_text(obj)
+                        if text:
+                            part(text)
+            else:
+                obj = self._decode_block(block)
+                if obj is None:
+                    continue
+                if obj is _DONE:
+                    self.done = True
+                    return
+            yield cast(obj)
+
+    def _tail(self) -> Iterator[Any]:
+        """After the last network chunk: the results of a final event that lacked its blank
+        line; raises :class:`StreamInterruptedError` unless ``[DONE]`` came."""
+        for block in self._decoder.flush_blocks():
+            obj = self._decode_block(block)
+            if obj is _DONE:
+                self.done = True
+                return
+            if obj is not None:
+                yield self._cast(obj)
+        raise self._interrupted("the connection closed")
+
     def _decode_block(self, block: str) -> Any:
         """The decoded JSON of one event block: ``None`` for a block without data, ``_DONE`` at
         the end; raises for ``error`` payloads and undecodable data. Keeps the event."""
@@ -255,9 +309,12 @@ class _StreamBase:
         try:
             obj = json.loads(data)
         except ValueError:
+            obj = _BAD
+        if obj is _BAD:
+            # Raised outside the ``except``: a chained JSONDecodeError would keep the raw data.
             raise APIResponseValidationError(
                 f"Could not decode a stream event as JSON: {redact(data[:200])!r}"
-            ) from None
+            )
         if event == "error" or (event is None and type(obj) is dict and obj.get("error")):
             raise _event_error(obj if isinstance(obj, dict) else {"error": obj})
         if event is not None and event != "message":
@@ -272,6 +329,9 @@ class _StreamBase:
     def __repr__(self) -> str:
         state = "done" if self.done else ("closed" if self.closed else "open")
         return f"<{type(self).__name__} {state}, {len(self._kept)} chunk(s)>"
+
+
+_BAD = object()
 
 
 class Stream(_StreamBase):
@@ -295,67 +355,32 @@ class Stream(_StreamBase):
         return next(iter(self))
 
     def _events(self) -> Iterator[Any]:
-        if self.closed:
-            return
-        cast = self._cast
-        slow = self._decode_block
-        keep = self._kept.append
-        part = self._parts.append
-        blocks = self._decoder.blocks
-        scan = _scan_once
-        try:
-            for raw in self._raw_chunks():
-                for block in blocks(raw):
-                    # Hot path: a single "data: {...}" line. The C scanner starts right after
-                    # "data: " (no slicing); a block with more after the JSON (a second line, an
-                    # id:) or an error payload takes the general path.
-                    if block.startswith("data: {"):
-                        try:
-                            obj, end = scan(block, 6)
-                        except (ValueError, StopIteration):
-                            obj = slow(block)
-                        else:
-                            if end != len(block) or "error" in obj:
-                                obj = slow(block)
-                            else:
-                                keep(block)
-                                try:
-                                    choice = obj["choices"][0]
-                                    if choice["index"] == 0:
-                                        part(choice["delta"]["content"])
-                                    else:
-                                        raise KeyError
-                                except (KeyError, IndexError, TypeError):
-                                    text = _choice0_text(obj)
-                                    if text:
-                                        part(text)
-                    else:
-                        obj = slow(block)
-                        if obj is None:
-                            continue
-                        if obj is _DONE:
-                            self.done = True
-                            return
-                    yield cast(obj)
-            for block in self._decoder.flush_blocks():
-                obj = slow(block)
-                if obj is _DONE:
-                    self.done = True
-                    return
-                if obj is not None:
-                    yield cast(obj)
-            raise self._interrupted("the connection closed")
-        finally:
-            self.close()
-
-    def _raw_chunks(self) -> Iterator[bytes]:
         import httpx
 
-        source = self._source if self._source is not None else self._response.iter_bytes()
+        if self.closed:
+            return
+        items = self._items
+        reason = None
         try:
-            yield from source
-        except httpx.TransportError as exc:
-            raise self._interrupted(f"{type(exc).__name__}: {exc}") from None
+            try:
+                first, self._first = self._first, b""
+                if first:
+                    yield from items(first)
+                del first  # a buffered body's first chunk can be all of it
+                if not self.done:
+                    for raw in self._chunks:
+                        yield from items(raw)
+                        if self.done:
+                            break
+            except httpx.RequestError as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+            if reason is not None:
+                # Outside the ``except``: the httpx error's .request holds the URL and token.
+                raise self._interrupted(reason)
+            if not self.done:
+                yield from self._tail()
+        finally:
+            self.close()
 
     def close(self) -> None:
         """Close the response (safe to call more than once)."""
@@ -395,66 +420,34 @@ class AsyncStream(_StreamBase):
         return await self.__aiter__().__anext__()
 
     async def _events(self) -> AsyncIterator[Any]:
-        if self.closed:
-            return
-        cast = self._cast
-        slow = self._decode_block
-        keep = self._kept.append
-        part = self._parts.append
-        blocks = self._decoder.blocks
-        scan = _scan_once
-        try:
-            async for raw in self._raw_chunks():
-                for block in blocks(raw):
-                    # The same hot path as Stream.__iter__.
-                    if block.startswith("data: {"):
-                        try:
-                            obj, end = scan(block, 6)
-                        except (ValueError, StopIteration):
-                            obj = slow(block)
-                        else:
-                            if end != len(block) or "error" in obj:
-                                obj = slow(block)
-                            else:
-                                keep(block)
-                                try:
-                                    choice = obj["choices"][0]
-                                    if choice["index"] == 0:
-                                        part(choice["delta"]["content"])
-                                    else:
-                                        raise KeyError
-                                except (KeyError, IndexError, TypeError):
-                                    text = _choice0_text(obj)
-                                    if text:
-                                        part(text)
-                    else:
-                        obj = slow(block)
-                        if obj is None:
-                            continue
-                        if obj is _DONE:
-                            self.done = True
-                            return
-                    yield cast(obj)
-            for block in self._decoder.flush_blocks():
-                obj = slow(block)
-                if obj is _DONE:
-                    self.done = True
-                    return
-                if obj is not None:
-                    yield cast(obj)
-            raise self._interrupted("the connection closed")
-        finally:
-            await self.aclose()
-
-    async def _raw_chunks(self) -> AsyncIterator[bytes]:
         import httpx
 
-        source = self._source if self._source is not None else self._response.aiter_bytes()
+        if self.closed:
+            return
+        items = self._items
+        reason = None
         try:
-            async for raw in source:
-                yield raw
-        except httpx.TransportError as exc:
-            raise self._interrupted(f"{type(exc).__name__}: {exc}") from None
+            try:
+                first, self._first = self._first, b""
+                if first:
+                    for item in items(first):
+                        yield item
+                del first
+                if not self.done:
+                    async for raw in self._chunks:
+                        for item in items(raw):
+                            yield item
+                        if self.done:
+                            break
+            except httpx.RequestError as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+            if reason is not None:
+                raise self._interrupted(reason)
+            if not self.done:
+                for item in self._tail():
+                    yield item
+        finally:
+            await self.aclose()
 
     async def aclose(self) -> None:
         """Close the response (safe to call more than once)."""
@@ -464,9 +457,10 @@ class AsyncStream(_StreamBase):
             it = self._iterator
             if it is not None and not it.ag_running:
                 await it.aclose()
-            source = self._source
-            if source is not None and hasattr(source, "aclose"):
-                await source.aclose()
+            # httpx's byte iterator is an async generator: close it now rather than at GC.
+            chunks = self._chunks
+            if hasattr(chunks, "aclose") and not getattr(chunks, "ag_running", False):
+                await chunks.aclose()
 
     async def until_done(self) -> AsyncStream:
         """Consume the rest of the stream; return it."""

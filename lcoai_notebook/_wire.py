@@ -14,6 +14,7 @@ Facts (``shared/reference/lowcodeapi-and-openai.md``):
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
@@ -236,12 +237,31 @@ class ErrorInfo:
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
     source: str = "unknown"  # "upstream" (OpenAI via LowCodeAPI), "lowcodeapi", "openai", "unknown"
+    unknown_route: bool = False  # a 404 for the route itself (see is_unknown_route)
 
 
 def _str_or_none(value: Any) -> str | None:
     if value is None or value == "":
         return None
     return str(value)
+
+
+_HTML_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>|<head\b.*?</head\s*>", re.I | re.S)
+_HTML_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+def _text_of(text: str) -> str:
+    """A readable message from a non-JSON body: an HTML error page (a proxy's 502, say) as its
+    title and visible text, anything else as is."""
+    text = text.strip()
+    if not (text.startswith("<") and ">" in text):
+        return text[:500]
+    text = text[:20_000]  # an error page's reason is near its top; bound the regex work
+    title = _HTML_TITLE.search(text)
+    visible = _HTML_TAG.sub(" ", _HTML_DROP.sub(" ", text))
+    words = " ".join(filter(None, [title.group(1) if title else "", visible]))
+    return " ".join(html.unescape(words).split())[:500]
 
 
 def parse_error(
@@ -270,8 +290,8 @@ def parse_error(
         if isinstance(body_headers, dict):
             # LowCodeAPI carries OpenAI's response headers inside the body; they are the truth.
             headers.update({str(k).lower(): str(v) for k, v in body_headers.items()})
-        if isinstance(err, dict) and isinstance(err.get("error"), dict):
-            inner = err["error"]
+        inner = err.get("error") if isinstance(err, dict) else None
+        if isinstance(inner, dict):
             info = ErrorInfo(
                 message=_str_or_none(inner.get("message"))
                 or _str_or_none(body.get("message"))
@@ -282,6 +302,9 @@ def parse_error(
                 body=inner,
                 source="upstream",
             )
+        elif isinstance(inner, str) and inner.strip():
+            # Forwarded by LowCodeAPI, but not OpenAI's object: a gateway's or proxy's reason.
+            info = ErrorInfo(message=_text_of(inner), body=err, source="upstream")
         elif (
             isinstance(err, dict)
             and isinstance(body.get("message"), str)
@@ -304,20 +327,24 @@ def parse_error(
                 body=err,
                 source="openai",
             )
-        elif isinstance(err, str):
-            info = ErrorInfo(message=err, body=body, source="openai")
+        elif isinstance(err, str) and err.strip():
+            info = ErrorInfo(message=_text_of(err), body=body, source="openai")
         else:
             info = ErrorInfo(
-                message=_str_or_none(body.get("message")) or f"HTTP {status}",
+                # "detail": how OpenAI-compatible servers built on FastAPI say why.
+                message=_str_or_none(body.get("message"))
+                or _str_or_none(body.get("detail"))
+                or f"HTTP {status}",
                 body=body,
                 source="lowcodeapi" if "message" in body else "unknown",
             )
     else:
         snippet = text.strip()[:500]
-        info = ErrorInfo(message=snippet or f"HTTP {status}", body=snippet or None)
+        info = ErrorInfo(message=_text_of(text) or f"HTTP {status}", body=snippet or None)
 
     info.message = redact(info.message)
     info.body = redact_obj(info.body)
     info.headers = {k: redact(v) for k, v in headers.items()}
     info.request_id = info.headers.get("x-request-id")
+    info.unknown_route = is_unknown_route(status, text if body is None else body)
     return info

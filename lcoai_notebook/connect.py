@@ -51,7 +51,8 @@ def connect(
     flavor : {"lowcodeapi", "openai"}, optional
         Defaults to ``LCOAI_FLAVOR`` or ``"lowcodeapi"``.
     base_url : str, optional
-        For the live client.
+        For the live client. With ``flavor="openai"`` a base URL alone means live, so a local
+        OpenAI-compatible server that needs no key is reached directly.
     offline : bool, optional
         ``True`` forces the emulator, ``False`` forces the live client; by default the emulator is
         used when no token is found or ``LCOAI_OFFLINE=1``.
@@ -80,7 +81,9 @@ def connect(
     if token is None and flavor == "openai":
         token = os.environ.get("OPENAI_API_KEY", "").strip() or None
     forced = env_flag(ENV_OFFLINE) if offline is None else offline
-    use_offline = forced or (offline is None and token is None)
+    # An OpenAI-compatible server named explicitly (a local model server) may need no key.
+    keyless_server = flavor == "openai" and base_url is not None
+    use_offline = forced or (offline is None and token is None and not keyless_server)
 
     if not use_offline:
         from ._client import Client

@@ -12,6 +12,7 @@ pandas is imported only inside the functions that return DataFrames.
 from __future__ import annotations
 
 import inspect
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _embed_cache
+from ._progress import progress_bar
 from .similarity import _as_matrix, cosine_similarity, top_k
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,7 +73,7 @@ def _as_texts(texts: Any, name: str = "texts") -> list[str]:
     for i, value in enumerate(values):
         if not isinstance(value, str):
             hint = " (a missing value? drop them first, e.g. series.dropna())" if (
-                value is None or (isinstance(value, float) and value != value)
+                _is_missing(value)
             ) else ""
             raise TypeError(f"{name}[{i}] must be str, got {type(value).__name__}{hint}")
         if not value:
@@ -80,15 +82,26 @@ def _as_texts(texts: Any, name: str = "texts") -> list[str]:
     return values
 
 
+def _is_missing(value: Any) -> bool:
+    """None, NaN, or pandas' NA / NaT: what a Series holds where data is missing."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
 # --------------------------------------------------------------------------------------------
 # fetching embeddings
 # --------------------------------------------------------------------------------------------
 
 
 def _estimate_tokens(text: str) -> int:
-    """A generous token estimate (~3 UTF-8 bytes a token; English runs nearer 4 chars a token),
-    so a planned request never exceeds the API's per-request token budget."""
-    return len(text.encode("utf-8")) // 3 + 1
+    """A generous token estimate, so a planned request stays within the API's per-request budget.
+
+    A third of a token a character (English runs nearer a quarter), plus a token for each UTF-8
+    byte past the first of every non-ASCII character: about 2.3 a CJK character and 3.3 an
+    emoji, where the embedding models' tokenizer spends 1 to 2 and 1 to 3."""
+    n = len(text)
+    return n // 3 + (len(text.encode("utf-8")) - n) + 1
 
 
 def _plan(
@@ -219,6 +232,10 @@ def embed(
     items = _as_texts(texts)
     _check_options(model, dimensions, batch_size, max_concurrency, max_tokens_per_request, via,
                    progress)
+    # numpy integers pass the checks; the request body and the cache key want plain ints.
+    dimensions = None if dimensions is None else int(dimensions)
+    batch_size, max_concurrency = int(batch_size), int(max_concurrency)
+    max_tokens_per_request = int(max_tokens_per_request)
     if batch_options is not None and not isinstance(batch_options, dict):
         raise TypeError(f"batch_options must be a dict, got {type(batch_options).__name__}")
     if not items:
@@ -245,8 +262,11 @@ def embed(
             keys = store.keys(_source(client), model, dimensions, unique)
             hits = store.get_many(keys)
             if hits:
+                # Rows of the asked dimensions (else the length most rows agree on); a damaged
+                # row of another length counts as missing and is fetched again.
+                d = dimensions or Counter(len(v) for v in hits.values()).most_common(1)[0][0]
+                hits = {key: vec for key, vec in hits.items() if len(vec) == d}
                 todo = [i for i, key in enumerate(keys) if key not in hits]
-                d = len(next(iter(hits.values())))
                 out = np.empty((len(unique), d), dtype=np.float32)
                 for i, key in enumerate(keys):
                     vec = hits.get(key)
@@ -313,7 +333,7 @@ def _fetch_direct(client: Any, texts: list[str], batches: list[list[int]], model
             return np.asarray([item.embedding for item in rows], dtype=np.float32)
         return np.asarray(to_numpy(), dtype=np.float32)
 
-    bar = _bar(sum(len(b) for b in batches), show)
+    bar = progress_bar(sum(len(b) for b in batches), desc="embedding", unit="text", enabled=show)
     pool = ThreadPoolExecutor(max_workers=min(max_concurrency, len(batches)),
                               thread_name_prefix="lcoai-embed")
     queue = iter(batches)
@@ -337,43 +357,39 @@ def _fetch_direct(client: Any, texts: list[str], batches: list[list[int]], model
             # Successes first (so they get cached), then the first error.
             for fut, idx in finished:
                 if fut.exception() is None:
-                    if bar is not None:
-                        bar.update(len(idx))
+                    bar.update(len(idx))
                     yield idx, fut.result()
             if errors:
                 errors[0].result()  # re-raises the request's error
     finally:
         # On error (or an abandoned generator) drop what is queued; running requests finish.
         pool.shutdown(wait=True, cancel_futures=True)
-        if bar is not None:
-            bar.close()
+        bar.close()
 
 
 def _fetch_batch(client: Any, texts: list[str], batches: list[list[int]], model: str,
                  dimensions: int | None, _max_concurrency: int, show: bool,
                  options: dict[str, Any]) -> Any:
-    """Yield ``(indices, matrix)`` per planned request, run through the Batch API."""
+    """Yield ``(indices, matrix)`` per planned request, run through the Batch API; every
+    answered request is yielded (so it is cached) before the first failure is raised."""
     kw = _create_kwargs(model, dimensions)
     requests = [{**kw, "input": [texts[i] for i in idx], "encoding_format": "base64"}
                 for idx in batches]
     results = client.batches.run(requests, endpoint="/v1/embeddings",
                                  **{"progress": show, **options})
+    failed = None
     for idx, res in zip(batches, results, strict=True):
-        error = getattr(res, "error", None)
-        if error:
-            from ._exceptions import APIError
-
-            raise APIError(f"batch request {getattr(res, 'custom_id', '?')} failed: "
-                           f"{error.get('code')}: {error.get('message')}")
+        if getattr(res, "error", None):
+            failed = failed or res
+            continue
         yield idx, np.asarray(res.to_numpy(), dtype=np.float32)
+    if failed is not None:
+        from ._exceptions import APIError
 
-
-def _bar(total: int, show: bool) -> Any:
-    if not show:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="embedding", unit="text")
+        error = failed.error
+        raise APIError(f"batch request {getattr(failed, 'custom_id', '?')} failed: "
+                       f"{error.get('code')}: {error.get('message')}",
+                       code=error.get("code"), request_id=failed.get("request_id"))
 
 
 def embed_dataframe(df: Any, column: str, **kwargs: Any) -> np.ndarray:
@@ -451,7 +467,7 @@ def search(
     query_is_text = isinstance(query, str)
     if query_is_text and not query:
         raise ValueError("query is an empty string")
-    corpus_is_text = not isinstance(corpus, np.ndarray) and _looks_like_texts(corpus)
+    corpus_is_text = _looks_like_texts(corpus)
     labels: list[Any] | None = None
     if corpus_is_text:
         if texts is not None:
@@ -486,7 +502,13 @@ def search(
 
 
 def _looks_like_texts(value: Any) -> bool:
-    """True for a list/tuple/Series whose first element is a str."""
+    """True for an array of str, or a list/tuple/Series/1-D object array whose first element is
+    a str (the forms :func:`embed` takes)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "US":
+            return True
+        return value.dtype.kind == "O" and value.ndim == 1 and value.size > 0 and isinstance(
+            value[0], str)
     if isinstance(value, (list, tuple)):
         return bool(value) and isinstance(value[0], str)
     module = type(value).__module__ or ""

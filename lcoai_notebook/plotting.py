@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .embeddings import _as_texts, embed
+from .embeddings import _looks_like_texts as _is_texts
 from .similarity import _as_matrix, cosine_similarity
 
 __all__ = ["plot_embeddings", "plot_similarity"]
@@ -32,15 +33,6 @@ def _new_axes(figsize: tuple[float, float]) -> Any:
 def _short(label: Any) -> str:
     text = " ".join(str(label).split())
     return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
-
-
-def _is_texts(value: Any) -> bool:
-    if isinstance(value, np.ndarray):
-        return value.dtype.kind in "US"
-    if isinstance(value, (list, tuple)):
-        return bool(value) and isinstance(value[0], str)
-    module = type(value).__module__ or ""
-    return module.startswith("pandas") and len(value) > 0 and isinstance(value.iloc[0], str)
 
 
 def plot_similarity(
@@ -114,14 +106,13 @@ def plot_similarity(
         ax.set_xticks(range(m), [_short(t) for t in col_labels], rotation=45, ha="right",
                       rotation_mode="anchor")
     if annotate:
-        lo, hi = image.get_clim()
-        mid = (lo + hi) / 2
+        # Dark text on light cells, light text on dark ones, whatever the colour map.
+        rgba = image.cmap(image.norm(matrix))
+        light = rgba[..., :3] @ np.array([0.299, 0.587, 0.114]) > 0.5
         for i in range(n):
             for j in range(m):
-                value = float(matrix[i, j])
-                # Dark text on the light end of the colour map, light text on the dark end.
-                color = "black" if value > mid else "white"
-                ax.text(j, i, f"{value:.2f}", ha="center", va="center", color=color, fontsize=8)
+                ax.text(j, i, f"{float(matrix[i, j]):.2f}", ha="center", va="center",
+                        color="black" if light[i, j] else "white", fontsize=8)
     if from_texts:
         ax.set_title(f"Cosine similarity ({model})")
     return ax
@@ -130,7 +121,8 @@ def plot_similarity(
 def _split_labels(labels: Any, n: int, m: int) -> tuple[list[Any] | None, list[Any] | None]:
     if labels is None:
         return None, None
-    if isinstance(labels, tuple) and len(labels) == 2 and not isinstance(labels[0], str):
+    if isinstance(labels, tuple) and len(labels) == 2 and all(
+            hasattr(part, "__len__") and not isinstance(part, str) for part in labels):
         rows, cols = list(labels[0]), list(labels[1])
     else:
         rows = list(labels)

@@ -67,8 +67,6 @@ def _f32(m: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-
-
 def cosine_similarity(a: Any, b: Any = None) -> np.ndarray:
     """Cosine similarity between the rows of ``a`` and the rows of ``b``.
 

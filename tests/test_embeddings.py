@@ -10,6 +10,7 @@ import httpx
 import numpy as np
 import pandas as pd
 import pytest
+from _bars import record_bars
 
 import lcoai_notebook as lco
 from lcoai_notebook import embeddings as emb
@@ -131,6 +132,17 @@ def test_token_budget_splits_requests(emu):
     np.testing.assert_array_equal(got[0], got[2])
 
 
+def test_token_estimate_stays_generous_beyond_ascii():
+    # The embedding models' tokenizer (cl100k_base) spends about 1 to 2 tokens on a Chinese
+    # character and 1 to 3 on an emoji, against ~4 ASCII characters a token. Counting UTF-8
+    # bytes / 3 made CJK one token a character: too low, so a planned request could break the
+    # API's per-request budget. Every text must be estimated at or above a pessimistic count.
+    cases = [("a" * 300, 75), ("猫" * 1000, 2000), ("🙂" * 100, 300), ("кошка " * 100, 300)]
+    for text, pessimistic in cases:
+        assert emb._estimate_tokens(text) >= pessimistic, text[:10]
+    assert emb._estimate_tokens("a" * 30) == 11  # ASCII estimates are unchanged
+
+
 def test_plan_respects_both_limits():
     texts = ["a" * 30] * 10  # 11 tokens each by the estimate
     plan = emb._plan(range(10), texts, batch_size=4, max_tokens=1000)
@@ -158,6 +170,15 @@ def test_dimensions_are_sent_and_honoured(emu):
         ref = _reference(client, TEXTS[:5], dimensions=64)
     assert got.shape == (5, 64)
     np.testing.assert_array_equal(got, ref)
+
+
+def test_numpy_integer_options_work_like_ints(emu, tmp_path):
+    # embed's checks accept numpy integers (e.g. from an array's metadata); so must the request
+    # body and the cache key.
+    with _client(emu) as client:
+        got = lco.embed(TEXTS[:5], client, dimensions=np.int64(16), batch_size=np.int32(2),
+                        max_concurrency=np.int64(2), cache=tmp_path / "c")
+        np.testing.assert_array_equal(got, lco.embed(TEXTS[:5], client, dimensions=16))
 
 
 def test_cached_rerun_sends_no_request(emu, tmp_path):
@@ -229,6 +250,70 @@ def test_progress_bar_on_request(emu, capsys):
     assert "embedding" in err and "30/30" in err
 
 
+def test_progress_bar_closed_on_error_and_absent_when_off(emu, monkeypatch, capsys):
+    bars = record_bars(monkeypatch)
+    rec = Recorder(emu.transport(), fail_on={1})
+    with _client(emu, rec, max_retries=0) as client:
+        with pytest.raises(lco.BadRequestError):
+            lco.embed(TEXTS[:30], client, batch_size=10, max_concurrency=1, progress=True)
+        [bar] = bars
+        assert bar.disable and bar.n == 10  # closed, having counted the one answered request
+        lco.embed(TEXTS[:30], client, progress=False)
+        lco.embed(TEXTS[:30], client)  # the default: no bar for a short input
+    assert len(bars) == 1
+    capsys.readouterr()
+
+
+def test_corrupt_cache_file_is_named_in_a_clear_error(emu, tmp_path):
+    path = tmp_path / "vectors.sqlite3"
+    path.write_bytes(b"not a database, perhaps a pickle someone named like one" * 20)
+    with _client(emu) as client:
+        with pytest.raises(ValueError, match=r"vectors\.sqlite3.*not an embedding cache.*delete"):
+            lco.embed(["a"], client, cache=path)
+
+
+def test_damaged_cache_rows_are_fetched_again(emu, tmp_path):
+    import sqlite3
+
+    path = tmp_path / "c.sqlite3"
+    texts = ["alpha", "beta", "gamma"]
+    with _client(emu) as client:
+        ref = lco.embed(texts, client, cache=path, dimensions=8)
+    db = sqlite3.connect(path)
+    keys = [row[0] for row in db.execute("SELECT key FROM embeddings")]
+    db.execute("UPDATE embeddings SET vec = substr(vec, 1, 10) WHERE key = ?", (keys[0],))
+    db.execute("UPDATE embeddings SET vec = substr(vec, 1, 16) WHERE key = ?", (keys[1],))
+    db.commit()
+    db.close()
+    rec = Recorder(emu.transport())
+    with _client(emu, rec) as client:
+        got = lco.embed(texts, client, cache=path, dimensions=8)
+    np.testing.assert_array_equal(got, ref)
+    assert rec.requests == 1 and len(rec.inputs[0]) == 2  # only the two damaged rows
+    rec = Recorder(emu.transport())
+    with _client(emu, rec) as client:  # they were stored afresh
+        assert lco.embed(texts, client, cache=path, dimensions=8).shape == (3, 8)
+        assert rec.requests == 0
+        # Without `dimensions`, the length most rows share is the right one.
+        full = lco.embed(texts, client, cache=path)
+        db = sqlite3.connect(path)
+        db.execute("UPDATE embeddings SET vec = substr(vec, 1, 16) WHERE length(vec) = 6144 "
+                   "AND key = (SELECT min(key) FROM embeddings WHERE length(vec) = 6144)")
+        db.commit()
+        db.close()
+        np.testing.assert_array_equal(lco.embed(texts, client, cache=path), full)
+        assert [len(x) for x in rec.inputs] == [3, 1]
+
+
+def test_cache_keys_separate_models(emu, tmp_path):
+    path = tmp_path / "c.sqlite3"
+    rec = Recorder(emu.transport())
+    with _client(emu, rec) as client:
+        small = lco.embed(["hello"], client, cache=path)
+        large = lco.embed(["hello"], client, cache=path, model="text-embedding-3-large")
+    assert rec.requests == 2 and small.shape == (1, 1536) and large.shape == (1, 3072)
+
+
 def test_via_batch_matches_direct(emu):
     emu_fast = Emulator(flavor="openai", job_step_seconds=0.01)
     with _client(emu_fast) as client:
@@ -236,6 +321,39 @@ def test_via_batch_matches_direct(emu):
                         batch_options={"poll_interval": 0.01, "timeout": 30})
         ref = _reference(client, TEXTS[:25])
     np.testing.assert_array_equal(got, ref)
+
+
+def test_via_batch_keeps_every_answered_request_when_one_fails(emu, tmp_path):
+    """A failed line in a (long, paid) batch must not throw away the others: they are cached,
+    and the error names the failed request."""
+    from types import SimpleNamespace
+
+    from lcoai_notebook.api.batches import BatchRequestError, BatchResults
+
+    texts = [f"text number {i}" for i in range(6)]
+    with _client(emu) as real:
+        ref = lco.embed(texts, real)
+
+    def run(requests, endpoint, **options):
+        out = []
+        for i, body in enumerate(requests):
+            if i == 1:
+                out.append(BatchRequestError({"custom_id": f"request-{i}", "status_code": 400,
+                                              "error": {"code": "bad", "message": "no good"}}))
+            else:
+                out.append(real.embeddings.create(**body))
+        return BatchResults(out, batch=None, custom_ids=[f"request-{i}" for i in range(3)])
+
+    with _client(emu) as real:
+        fake = SimpleNamespace(batches=SimpleNamespace(run=run), base_url=str(real.base_url))
+        with pytest.raises(lco.APIError, match=r"request-1 failed: bad: no good"):
+            lco.embed(texts, fake, via="batch", batch_size=2, cache=tmp_path / "c")
+    with EmbeddingCache(tmp_path / "c") as cache:
+        assert len(cache) == 4  # requests 0 and 2: two texts each
+    rec = Recorder(emu.transport())
+    with _client(emu, rec) as client:
+        np.testing.assert_array_equal(lco.embed(texts, client, cache=tmp_path / "c"), ref)
+    assert rec.inputs == [texts[2:4]]
 
 
 def test_async_client_is_refused(emu):
@@ -286,6 +404,9 @@ def test_inputs_accepted(emu):
         (["a", 3], {}, TypeError, r"texts\[1\] must be str, got int"),
         (["a", None], {}, TypeError, r"texts\[1\] must be str, got NoneType \(a missing value"),
         (pd.Series(["a", float("nan")]), {}, TypeError, r"texts\[1\] .* missing value"),
+        (pd.Series(["a", None], dtype="string"), {}, TypeError,
+         r"texts\[1\] must be str, got NAType \(a missing value"),
+        (np.array(["a", None], dtype=object), {}, TypeError, r"texts\[1\] .* missing value"),
         (["a", ""], {}, ValueError, r"texts\[1\] is an empty string"),
         ({"a": 1}, {}, TypeError, "got dict"),
         (np.array([["a"]]), {}, ValueError, r"1-D array of str, got an array of shape \(1, 1\)"),
@@ -339,6 +460,16 @@ def test_search_ranks_cats_above_finance(emu):
     assert set(df.index[:3]) == {3, 4, 5}
     assert df["score"].is_monotonic_decreasing
     assert df["score"].iloc[2] > df["score"].iloc[3]
+
+
+def test_search_takes_a_corpus_as_any_form_embed_takes(emu):
+    corpus = FINANCE + CATS
+    with _client(emu) as client:
+        ref = lco.search("kittens and cats", corpus, k=3, client=client)
+        for form in (np.array(corpus), np.array(corpus, dtype=object), tuple(corpus),
+                     pd.Series(corpus, index=range(10, 16))):
+            got = lco.search("kittens and cats", form, k=3, client=client)
+            pd.testing.assert_frame_equal(got, ref)
 
 
 def test_search_with_vectors_and_labels(emu):

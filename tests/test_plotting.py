@@ -52,6 +52,29 @@ def test_similarity_heatmap_holds_the_matrix_labels_and_annotations(ax):
     assert ax.texts[5].get_position() == (2, 1)
 
 
+@pytest.mark.parametrize("cmap", ["viridis", "Greys", "viridis_r"])
+def test_similarity_annotations_contrast_with_their_cell_for_any_colour_map(ax, cmap):
+    import matplotlib as mpl
+    from matplotlib.colors import to_rgb
+
+    m = np.array([[1.0, 0.0], [0.0, 1.0]])
+    plot_similarity(m, ax=ax, cmap=cmap)
+    image = ax.images[0]
+    for text in ax.texts:
+        j, i = (int(round(v)) for v in text.get_position())
+        r, g, b, _ = mpl.colormaps[cmap](image.norm(m[i, j]))
+        cell_is_light = 0.299 * r + 0.587 * g + 0.114 * b > 0.5
+        assert to_rgb(text.get_color()) == ((0, 0, 0) if cell_is_light else (1, 1, 1)), cmap
+
+
+def test_similarity_labels_of_a_two_by_two_matrix_may_be_a_tuple(ax):
+    plot_similarity(np.eye(2), labels=(2020, 2021), ax=ax)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["2020", "2021"]
+    ax2 = Figure().subplots()
+    plot_similarity(np.ones((2, 3)), labels=(["a", "b"], ["x", "y", "z"]), ax=ax2)
+    assert [t.get_text() for t in ax2.get_xticklabels()] == ["x", "y", "z"]
+
+
 def test_similarity_annotation_defaults_by_size(ax):
     plot_similarity(np.eye(13), ax=ax)
     assert len(ax.texts) == 0

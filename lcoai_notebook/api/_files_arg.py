@@ -1,7 +1,8 @@
 """File arguments and multipart text fields, shared by every upload method.
 
 A file argument may be a path (``str`` or ``os.PathLike``), raw ``bytes``, a binary file object, or
-a ``(filename, content[, content_type])`` tuple, as in the official SDK. Everything becomes one
+a ``(filename, content[, content_type])`` tuple, as in the official SDK (a ``str`` content there
+is text, sent as UTF-8, as httpx sends it). Everything becomes one
 ``(filename, bytes, content_type)`` triple, which is what :class:`~lcoai_notebook._http.RequestSpec`
 carries in ``files``. The filename matters: OpenAI (and LowCodeAPI, which keeps the original name
 when it re-uploads) recognises audio formats and ``.jsonl`` by extension, so nameless bytes get a
@@ -96,14 +97,17 @@ def _read(fileobj: Any, param: str) -> bytes:
 def _as_bytes(content: Any, param: str) -> bytes:
     if isinstance(content, (bytes, bytearray, memoryview)):
         return bytes(content)
+    if isinstance(content, str):
+        # Text, sent as UTF-8, as httpx (and so the official SDK) does; never a path to open.
+        return content.encode("utf-8")
     if hasattr(content, "read"):
         return _read(content, param)
-    if isinstance(content, (str, os.PathLike)):
+    if isinstance(content, os.PathLike):
         with open(content, "rb") as fh:
             return fh.read()
     raise TypeError(
-        f"the content in the {param} tuple must be bytes or a binary file object, "
-        f"got {type(content).__name__}"
+        f"the content in the {param} tuple must be bytes, str (sent as UTF-8), a binary file "
+        f"object or a pathlib.Path, got {type(content).__name__}"
     )
 
 
@@ -115,7 +119,8 @@ def to_file_tuple(file: Any, *, param: str = "file") -> tuple[str, bytes, str]:
     file : str, os.PathLike, bytes, binary file object, or tuple
         A path to read; raw bytes; an object with ``read()`` returning bytes (its ``name``, if
         any, gives the filename); or ``(filename, content)`` / ``(filename, content,
-        content_type)`` where ``content`` is bytes or a binary file object.
+        content_type)`` where ``content`` is bytes, text (``str``, sent as UTF-8), a binary
+        file object or an ``os.PathLike`` path.
     param : str, default "file"
         The argument's name, used in error messages and as the stem of an invented filename.
 

@@ -9,7 +9,8 @@ from .._http import RequestSpec
 from .._models import Result
 from ._resource import call_options
 
-__all__ = ["BETA_HEADERS", "body_of", "make_spec", "require_id", "require_str"]
+__all__ = ["BETA_HEADERS", "body_of", "check_list_args", "make_spec", "require_id",
+           "require_str"]
 
 # Every Assistants-family request (assistants, threads, messages, runs, steps, vector stores)
 # carries this header: OpenAI requires it for the v2 Assistants API. LowCodeAPI's definition adds
@@ -33,6 +34,20 @@ def require_str(value: Any, name: str) -> str:
     if not isinstance(value, str) or not value:
         raise TypeError(f"{name} is required and must be a non-empty string, got {value!r}")
     return value
+
+
+def check_list_args(limit: Any, order: Any = None, *, max_limit: int | None = 100) -> None:
+    """Validate the ``limit`` / ``order`` arguments list methods share.
+
+    ``max_limit`` is the API's documented page-size ceiling (100 for most lists, 10,000 for
+    files); None where the API documents none (fine-tuning).
+    """
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+                              or (max_limit is not None and limit > max_limit)):
+        span = f"an integer from 1 to {max_limit}" if max_limit else "a positive integer"
+        raise ValueError(f"limit must be {span}, got {limit!r}")
+    if order is not None and order not in ("asc", "desc"):
+        raise ValueError(f"order must be 'asc' or 'desc', got {order!r}")
 
 
 def body_of(**fields: Any) -> dict[str, Any]:

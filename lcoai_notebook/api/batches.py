@@ -8,7 +8,6 @@ downloads the output and error files and returns one result per request, **in in
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -22,10 +21,11 @@ from .._models import (
     Result,
 )
 from .._pagination import paginate
-from .._progress import check_polling, poll_flow, progress_bar, run_flow
+from .._progress import check_polling, poll_flow, progress_bar, run_flow, set_total
 from ._resource import Resource
-from ._spec import body_of, make_spec, require_id
+from ._spec import body_of, check_list_args, make_spec, require_id
 from .completions import Completion
+from .embeddings import decode_embeddings
 from .files import FileContent
 
 __all__ = [
@@ -135,17 +135,8 @@ class BatchResults(list):
 
 
 def _embedding_result(body: dict[str, Any]) -> CreateEmbeddingResponse:
-    rows = body.get("data") or []
-    if rows and isinstance(rows[0].get("embedding"), str):
-        # base64 float32, as asked with encoding_format="base64": decode into one matrix.
-        import numpy as np
-
-        ordered = sorted(rows, key=lambda d: d.get("index", 0))
-        mat = np.stack([
-            np.frombuffer(base64.b64decode(r["embedding"]), dtype="<f4") for r in ordered
-        ]).astype(np.float32, copy=False)
-        return CreateEmbeddingResponse(body, mat)
-    return CreateEmbeddingResponse(body)
+    # base64 or float rows, decoded into one float32 matrix by the embeddings endpoint's decoder.
+    return decode_embeddings(body, rows_as_embedding=False)
 
 
 _RESULT_CAST: dict[str, Any] = {
@@ -294,9 +285,7 @@ class Batches(Resource):
 
     def list(self, *, after: str | None = None, limit: int | None = None, **kwargs: Any) -> Any:
         """List batches, newest first; iterating the result walks every page."""
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
-                                  or limit < 1):
-            raise ValueError(f"limit must be a positive integer, got {limit!r}")
+        check_list_args(limit)
         spec = make_spec("GET", "/batches", kwargs, query={"after": after, "limit": limit})
         return paginate(self._requester, spec)
 
@@ -443,7 +432,7 @@ def _wait_flow(spec: Any, batch_id: str, poll_interval: float, timeout: float | 
         counts = batch.get("request_counts") or {}
         total = counts.get("total") or 0
         if total and bar.total != total:
-            bar.total = total
+            set_total(bar, total)
         bar.n = (counts.get("completed") or 0) + (counts.get("failed") or 0)
         failed = counts.get("failed") or 0
         bar.set_description_str(

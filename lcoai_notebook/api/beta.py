@@ -12,8 +12,7 @@ from typing import Any
 from .._pagination import paginate
 from .._progress import check_polling, poll_flow, progress_bar, run_flow
 from ._resource import Resource
-from ._spec import BETA_HEADERS, body_of, make_spec, require_id, require_str
-from .files import check_list_args
+from ._spec import BETA_HEADERS, body_of, check_list_args, make_spec, require_id, require_str
 
 __all__ = ["Assistants", "Beta", "Messages", "Runs", "Steps", "Threads", "RUN_POLL_STOP_STATUSES"]
 

@@ -13,9 +13,9 @@ from .._models import BinaryContent
 from .._pagination import paginate
 from ._files_arg import to_file_tuple
 from ._resource import Resource
-from ._spec import make_spec, require_id
+from ._spec import check_list_args, make_spec, require_id
 
-__all__ = ["FileContent", "Files", "FILE_PURPOSES", "check_list_args"]
+__all__ = ["FileContent", "Files", "FILE_PURPOSES"]
 
 # The purposes OpenAI accepts on upload (OpenAPI CreateFileRequest.purpose). Output purposes
 # (batch_output, fine-tune-results, assistants_output) exist only on files the service writes.
@@ -38,14 +38,6 @@ class FileContent(BinaryContent):
 def _file_content(pair: tuple[bytes, str]) -> FileContent:
     content, content_type = pair
     return FileContent(content, content_type or "application/octet-stream")
-
-
-def check_list_args(limit: Any, order: Any) -> None:
-    """Validate the ``limit`` / ``order`` arguments every list method shares."""
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise ValueError(f"limit must be a positive integer, got {limit!r}")
-    if order is not None and order not in ("asc", "desc"):
-        raise ValueError(f"order must be 'asc' or 'desc', got {order!r}")
 
 
 class Files(Resource):
@@ -99,6 +91,9 @@ class Files(Resource):
             if "seconds" in expires_after:
                 data["expires_after[seconds]"] = str(int(expires_after["seconds"]))
         upload = to_file_tuple(file, param="file")
+        if not upload[1]:
+            raise ValueError("file is empty (a file object read once already? call f.seek(0) "
+                             "or open it again)")
         spec = make_spec("POST", "/files", kwargs, data=data, files=[("file", upload)])
         return self._request(spec)
 
@@ -118,7 +113,7 @@ class Files(Resource):
         purpose : str, optional
             Only files with this purpose (including output purposes such as ``batch_output``).
         limit : int, optional
-            Page size (OpenAI's default is 10,000).
+            Page size, 1 to 10,000 (OpenAI's default is 10,000).
         order : {"asc", "desc"}, optional
             By ``created_at``.
         after : str, optional
@@ -129,7 +124,7 @@ class Files(Resource):
         SyncPage or AsyncPager
             See :mod:`lcoai_notebook._pagination`.
         """
-        check_list_args(limit, order)
+        check_list_args(limit, order, max_limit=10_000)
         query = {"purpose": purpose, "limit": limit, "order": order, "after": after}
         return paginate(self._requester, make_spec("GET", "/files", kwargs, query=query))
 

@@ -7,7 +7,7 @@ from typing import Any
 from .._pagination import paginate
 from .._progress import check_polling, poll_flow, progress_bar, run_flow
 from ._resource import Resource
-from ._spec import body_of, make_spec, require_id, require_str
+from ._spec import body_of, check_list_args, make_spec, require_id, require_str
 
 __all__ = ["Checkpoints", "FineTuning", "Jobs", "JOB_TERMINAL_STATUSES"]
 
@@ -41,7 +41,7 @@ class Checkpoints(Resource):
         limit : int, optional
             Page size (OpenAI's default is 10).
         """
-        _check_limit(limit)
+        check_list_args(limit, max_limit=None)
         spec = make_spec(
             "GET", _JOB_PATH + "/checkpoints", kwargs,
             path_params=_job_params(fine_tuning_job_id), query={"after": after, "limit": limit},
@@ -49,11 +49,6 @@ class Checkpoints(Resource):
         return paginate(self._requester, spec)
 
     __call__ = list
-
-
-def _check_limit(limit: Any) -> None:
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise ValueError(f"limit must be a positive integer, got {limit!r}")
 
 
 class Jobs(Resource):
@@ -135,7 +130,7 @@ class Jobs(Resource):
         metadata : dict, optional
             Only jobs whose metadata has these key/value pairs.
         """
-        _check_limit(limit)
+        check_list_args(limit, max_limit=None)
         query: dict[str, Any] = {"after": after, "limit": limit}
         for key, value in (metadata or {}).items():
             query[f"metadata[{key}]"] = value
@@ -163,7 +158,7 @@ class Jobs(Resource):
     ) -> Any:
         """List a job's events (``fine_tuning.job.event``: messages and training metrics),
         newest first; auto-paginates."""
-        _check_limit(limit)
+        check_list_args(limit, max_limit=None)
         spec = make_spec(
             "GET", _JOB_PATH + "/events", kwargs,
             path_params=_job_params(fine_tuning_job_id), query={"after": after, "limit": limit},

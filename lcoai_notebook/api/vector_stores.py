@@ -9,8 +9,7 @@ from typing import Any
 
 from .._pagination import paginate
 from ._resource import Resource
-from ._spec import BETA_HEADERS, body_of, make_spec, require_id
-from .files import check_list_args
+from ._spec import BETA_HEADERS, body_of, check_list_args, make_spec, require_id
 
 __all__ = ["VectorStoreFiles", "VectorStores"]
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json as _json
 import logging
 import threading
 import time
@@ -30,7 +29,7 @@ from .._catalog import known_models
 from ._config import EmuConfig
 from ._errors import EmuError, server_error
 from ._faults import Fault, FaultDrawer, fault_error, parse_fault_header
-from ._router import ROUTES, SSE, EmuRequest, Raw, Route
+from ._router import ROUTES, SSE, EmuRequest, Raw, Route, strict_loads
 from ._stream import dumps, primed, sse_bytes
 
 __all__ = ["EmuApp", "EmuResponse"]
@@ -474,7 +473,7 @@ class EmuApp:
             if lowcode and ctype in ("application/json", "text/json"):
                 # LowCodeAPI wraps every JSON upstream body, whatever the endpoint.
                 try:
-                    result = _json.loads(result.content)
+                    result = strict_loads(result.content)
                 except ValueError:
                     return EmuResponse(200, {"content-type": result.content_type},
                                        result.content, delay)

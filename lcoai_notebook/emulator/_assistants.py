@@ -16,8 +16,8 @@ from ._files import need_file
 from ._router import EmuRequest, route
 from ._store import Collection, check_metadata, collection, list_page, opt_number, opt_str
 
-__all__ = ["ACTIVE_RUN", "assistant_record", "check_tools", "make_message", "message_parts",
-           "thread_record"]
+__all__ = ["ACTIVE_RUN", "assistant_record", "check_reasoning_effort", "check_response_format",
+           "check_tools", "make_message", "message_parts", "thread_record"]
 
 #: Run statuses during which a thread takes no new messages or runs.
 ACTIVE_RUN = ("queued", "in_progress", "requires_action", "cancelling")
@@ -92,7 +92,8 @@ def _tool_resources(value: Any, param: str = "tool_resources") -> dict[str, Any]
     return out
 
 
-def _response_format(value: Any) -> Any:
+def check_response_format(value: Any) -> Any:
+    """An Assistants ``response_format`` option (``auto`` or a typed object), or a 400."""
     if value is None or value == "auto":
         return "auto"
     if isinstance(value, dict) and value.get("type") in ("text", "json_object", "json_schema"):
@@ -217,6 +218,16 @@ def new_thread(app: Any, body: dict[str, Any]) -> dict[str, Any]:
 
 # -- assistants ---------------------------------------------------------------------------------
 
+def check_reasoning_effort(body: dict[str, Any]) -> str | None:
+    """``reasoning_effort`` (None when absent), or a 400."""
+    value = body.get("reasoning_effort")
+    if value is not None and value not in ("minimal", "low", "medium", "high"):
+        raise invalid("Invalid value for 'reasoning_effort': supported values are "
+                      "'minimal', 'low', 'medium' and 'high'.", param="reasoning_effort",
+                      code="invalid_value")
+    return value
+
+
 def _assistant_fields(app: Any, body: dict[str, Any], creating: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if creating or "model" in body:
@@ -239,13 +250,10 @@ def _assistant_fields(app: Any, body: dict[str, Any], creating: bool) -> dict[st
         t = opt_number(body, "top_p", 0, 1)
         out["top_p"] = 1.0 if t is None else t
     if "response_format" in body:
-        out["response_format"] = _response_format(body.get("response_format"))
-    if "reasoning_effort" in body and body["reasoning_effort"] is not None:
-        if body["reasoning_effort"] not in ("minimal", "low", "medium", "high"):
-            raise invalid("Invalid value for 'reasoning_effort': supported values are "
-                          "'minimal', 'low', 'medium' and 'high'.", param="reasoning_effort",
-                          code="invalid_value")
-        out["reasoning_effort"] = body["reasoning_effort"]
+        out["response_format"] = check_response_format(body.get("response_format"))
+    effort = check_reasoning_effort(body)
+    if effort is not None:
+        out["reasoning_effort"] = effort
     return out
 
 

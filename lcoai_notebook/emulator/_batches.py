@@ -17,7 +17,7 @@ from typing import Any
 
 from ._errors import invalid, missing
 from ._files import add_file, need_file
-from ._router import EmuRequest, route
+from ._router import EmuRequest, route, strict_loads
 from ._store import (
     Collection,
     check_metadata,
@@ -71,7 +71,7 @@ def _parse_input(content: bytes, endpoint: str) -> tuple[list[tuple[str, dict]],
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = strict_loads(line)
         except ValueError:
             err("invalid_json_line", f"Line {i} is not valid JSON.", i)
             continue

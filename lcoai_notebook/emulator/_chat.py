@@ -44,7 +44,19 @@ from ._text import (
 __all__ = ["create_chat_completion", "schema_instance"]
 
 _ROLES = ("system", "developer", "user", "assistant", "tool", "function")
+#: Content part types of any chat message (the service's list, in its order).
+_PART_TYPES = ("text", "image_url", "input_audio", "refusal", "audio", "file")
 _MAX_WORDS = 20_000
+#: Every field of CreateChatCompletionRequest (openai-openapi v2.3.0); OpenAI refuses others.
+_FIELDS = frozenset({
+    "audio", "frequency_penalty", "function_call", "functions", "logit_bias", "logprobs",
+    "max_completion_tokens", "max_tokens", "messages", "metadata", "modalities", "model",
+    "moderation", "n", "parallel_tool_calls", "prediction", "presence_penalty",
+    "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention", "reasoning_effort",
+    "response_format", "safety_identifier", "seed", "service_tier", "stop", "store", "stream",
+    "stream_options", "temperature", "tool_choice", "tools", "top_logprobs", "top_p", "user",
+    "verbosity", "web_search_options",
+})
 
 
 # --------------------------------------------------------------------------- message reading
@@ -91,6 +103,8 @@ def _check_messages(body: dict[str, Any]) -> list[dict[str, Any]]:
                     raise type_error(f"{p}.content[{j}]", "an object", part)
                 if "type" not in part:
                     raise missing(f"{p}.content[{j}].type")
+                if part["type"] not in _PART_TYPES:
+                    raise enum_error(f"{p}.content[{j}].type", part["type"], _PART_TYPES)
                 if part["type"] == "text" and not isinstance(part.get("text"), str):
                     raise missing(f"{p}.content[{j}].text")
         if role in ("system", "developer", "user") and content is None:
@@ -414,6 +428,10 @@ def create_chat_completion(req: EmuRequest) -> dict[str, Any] | SSE:
     """Validate like OpenAI, then build ``n`` deterministic choices (JSON or SSE chunks)."""
     body = req.json()
     model, row = check_model(req, body, ("chat",))
+    unknown = sorted(set(body) - _FIELDS)
+    if unknown:
+        # The service's wording for a misspelt or foreign field (max_output_tokens, echo ...).
+        raise invalid(f"Unrecognized request argument supplied: {', '.join(unknown)}")
     msgs = _check_messages(body)
     n = check_int(body, "n", default=1, lo=1, hi=128)
     temperature = check_number(body, "temperature", default=1.0, lo=0, hi=2)

@@ -15,7 +15,16 @@ from typing import Any
 
 from ._errors import EmuError, invalid
 from ._router import SSE, EmuRequest, route
-from ._text import check_bool, check_int, check_number, check_str, compose, count_tokens, rng
+from ._text import (
+    MISSING_MODEL,
+    check_bool,
+    check_int,
+    check_number,
+    check_str,
+    compose,
+    count_tokens,
+    rng,
+)
 
 __all__: list[str] = []
 
@@ -80,6 +89,8 @@ def create_completion(req: EmuRequest) -> dict[str, Any] | SSE:
     body = req.json()
     app = req.app
     model = body.get("model")
+    if model is None:
+        raise invalid(MISSING_MODEL)
     row = app.require_model(model, ("completion", "chat"))
     if row.get("kind") == "chat" and not row.get("fine_tuned"):
         raise EmuError(404, "This is a chat model and not supported in the v1/completions "

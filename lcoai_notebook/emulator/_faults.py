@@ -18,6 +18,9 @@ from ._errors import EmuError
 
 __all__ = ["Fault", "FaultDrawer", "fault_error", "parse_fault_header"]
 
+#: Longest latency or Retry-After a header may ask for: beyond it a request would seem to hang
+#: (``latency=1e300`` made the shells sleep forever or overflow).
+_MAX_SECONDS = 600.0
 _KEYS = ("status", "retry_after", "code", "latency", "cut_after", "malformed", "drop")
 
 _MESSAGES = {
@@ -79,7 +82,7 @@ def parse_fault_header(value: str) -> Fault:
                 fault.code = raw
             elif key in ("retry_after", "latency"):
                 number = float(raw)
-                if not math.isfinite(number) or number < 0:
+                if not math.isfinite(number) or not 0 <= number <= _MAX_SECONDS:
                     raise ValueError
                 setattr(fault, key, number)
             elif key == "cut_after":

@@ -6,11 +6,10 @@ and :func:`need_file` (training files, batch input files, vector store files).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ._errors import invalid, missing
-from ._router import EmuRequest, Raw, route
+from ._router import EmuRequest, Raw, route, strict_loads
 from ._store import Collection, collection, list_page
 
 __all__ = ["UPLOAD_PURPOSES", "add_file", "file_object", "need_file"]
@@ -75,7 +74,7 @@ def _expires_after(fields: dict[str, Any]) -> int | None:
     raw = _field(fields, "expires_after")
     if raw is not None and anchor is None and seconds is None:
         try:
-            parsed = json.loads(raw) if isinstance(raw, str) else raw
+            parsed = strict_loads(raw) if isinstance(raw, str) else raw
         except ValueError:
             parsed = None
         if not isinstance(parsed, dict):

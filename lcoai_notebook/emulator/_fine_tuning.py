@@ -20,7 +20,7 @@ from typing import Any
 
 from ._errors import invalid, missing
 from ._files import add_file, need_file
-from ._router import EmuRequest, route
+from ._router import EmuRequest, route, strict_loads
 from ._store import (
     Collection,
     check_metadata,
@@ -76,13 +76,22 @@ def resolve_base_model(app: Any, model: str) -> str | None:
     return None
 
 
-def _hyperparameters(raw: Any, param: str) -> dict[str, Any]:
+#: Hyperparameter -> (low, high, kind): integers lie in [low, high], numbers in (low, high].
+_LIMITS: dict[str, tuple[float, float | None, type]] = {
+    "n_epochs": (1, 50, int), "batch_size": (1, 256, int),
+    "learning_rate_multiplier": (0, None, float)}
+#: DPO adds ``beta`` (FineTuneDPOHyperparameters: a number in (0, 2], or "auto").
+_DPO_LIMITS = {**_LIMITS, "beta": (0, 2, float)}
+_DPO_BETA = 0.1
+
+
+def _hyperparameters(raw: Any, param: str,
+                     limits: dict[str, tuple[float, float | None, type]] = _LIMITS
+                     ) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         raise invalid(f"Invalid type for '{param}': expected an object.", param=param)
-    limits = {"n_epochs": (1, 50, int), "batch_size": (1, 256, int),
-              "learning_rate_multiplier": (0, None, float)}
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in limits:
@@ -95,9 +104,10 @@ def _hyperparameters(raw: Any, param: str) -> dict[str, Any]:
         if ok and kind is int:
             ok = isinstance(value, int) and lo <= value <= hi  # type: ignore[operator]
         elif ok:
-            ok = value > lo
+            ok = value > lo and (hi is None or value <= hi)
         if not ok:
-            bound = f"an integer from {lo} to {hi}" if kind is int else "a number above 0"
+            bound = (f"an integer from {lo} to {hi}" if kind is int else
+                     f"a number above {lo}" + (f" and at most {hi}" if hi is not None else ""))
             raise invalid(f"Invalid '{param}.{key}': expected 'auto' or {bound}, got {value!r}.",
                           param=f"{param}.{key}", code="invalid_value")
         out[key] = value
@@ -126,8 +136,9 @@ def _method(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if not isinstance(inner, dict):
         raise invalid(f"Invalid type for 'method.{mtype}': expected an object.",
                       param=f"method.{mtype}")
+    limits = _DPO_LIMITS if mtype == "dpo" else _LIMITS
     return mtype, {**hyper, **_hyperparameters(inner.get("hyperparameters"),
-                                               f"method.{mtype}.hyperparameters")}
+                                               f"method.{mtype}.hyperparameters", limits)}
 
 
 # -- training file validation -------------------------------------------------------------------
@@ -172,7 +183,7 @@ def validate_training_file(content: bytes, method: str = "supervised",
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = strict_loads(line)
         except ValueError:
             raise ValueError(f"Invalid file format: line {i} is not valid JSON; a training file "
                              "must be JSONL (one JSON object per line).") from None
@@ -289,6 +300,15 @@ def _settle(app: Any, rec: dict[str, Any], status: str) -> None:
     rec["result_files"] = [results["id"]]
 
 
+def _method_hyper(rec: dict[str, Any], hyper: dict[str, Any], validated: bool) -> dict[str, Any]:
+    """``method.<type>.hyperparameters``: the job's, plus DPO's ``beta``."""
+    out = dict(hyper)
+    if rec["method"] == "dpo":
+        beta = rec["hyper_requested"].get("beta")
+        out["beta"] = beta if beta is not None else (_DPO_BETA if validated else "auto")
+    return out
+
+
 def _job_object(app: Any, rec: dict[str, Any]) -> dict[str, Any]:
     status = _status(app, rec)
     _settle(app, rec, status)
@@ -306,7 +326,8 @@ def _job_object(app: Any, rec: dict[str, Any]) -> dict[str, Any]:
         "finished_at": _at(app, rec, finished) if finished is not None else None,
         "error": dict(rec["error"]) if status == "failed" else None,
         "hyperparameters": hyper,
-        "method": {"type": rec["method"], rec["method"]: {"hyperparameters": dict(hyper)}},
+        "method": {"type": rec["method"], rec["method"]: {"hyperparameters": _method_hyper(
+            rec, hyper, bool(validated))}},
         "result_files": list(rec["result_files"]),
         "trained_tokens": rec["tokens"] * rec["hyper"]["n_epochs"]
         if status == "succeeded" else None,

@@ -22,6 +22,7 @@ loopback server and the in-process httpx transport.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ from typing import Any
 
 from ._errors import EmuError
 
-__all__ = ["ROUTES", "SSE", "EmuRequest", "Raw", "Route", "Upload", "match_route", "route"]
+__all__ = ["ROUTES", "SSE", "EmuRequest", "Raw", "Route", "Upload", "match_route", "route",
+           "strict_loads"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,36 @@ def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     return None
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number out of range: {text}")
+    return value
+
+
+def strict_loads(data: str | bytes) -> Any:
+    """Parse JSON as the service does, or raise ``ValueError``: UTF-8 only (``json.loads(bytes)``
+    lets encoded surrogates through), no ``NaN``/``Infinity`` (not JSON, RFC 8259), no number too
+    large for a double (``1e999``), no lone surrogate escape (such text cannot be encoded again
+    in a response), and no nesting deeper than the parser's stack (a ``RecursionError``)."""
+    try:
+        # "utf-8-sig": a leading byte-order mark is ignored, as RFC 8259 allows.
+        text = data.decode("utf-8-sig") if isinstance(data, (bytes, bytearray)) else data
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        if _SURROGATE_ESCAPE.search(text):
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, RecursionError) as exc:
+        raise ValueError(f"not valid JSON: {type(exc).__name__}") from None
+    return value
+
+
 @dataclass
 class EmuRequest:
     """One request as a handler sees it (flavor, auth and path format already dealt with)."""
@@ -115,8 +147,8 @@ class EmuRequest:
                 raise EmuError(400, "We could not parse the JSON body of your request. "
                                "(HINT: the body is empty.)", param=None)
             try:
-                value = json.loads(self.body)
-            except (ValueError, UnicodeDecodeError):
+                value = strict_loads(self.body)
+            except ValueError:
                 raise EmuError(400, "We could not parse the JSON body of your request. (HINT: "
                                "This likely means you aren't using your HTTP library correctly. "
                                "The OpenAI API expects a JSON payload.)") from None

@@ -25,6 +25,8 @@ from ._assistants import (
     active_run,
     add_message,
     assistant_record,
+    check_reasoning_effort,
+    check_response_format,
     check_tools,
     make_message,
     new_thread,
@@ -257,7 +259,10 @@ def _run_params(app: Any, body: dict[str, Any]) -> dict[str, Any]:
     temperature = opt_number(body, "temperature", 0, 2)
     top_p = opt_number(body, "top_p", 0, 1)
     parallel = opt_bool(body, "parallel_tool_calls")
-    rf = body.get("response_format", assistant.get("response_format", "auto"))
+    # Checked like the assistant's own (junk such as `true` was echoed into the run object).
+    rf = (check_response_format(body["response_format"]) if "response_format" in body
+          else assistant.get("response_format", "auto"))
+    effort = check_reasoning_effort(body)
     extra_msgs = body.get("additional_messages") or []
     if not isinstance(extra_msgs, list):
         raise invalid("Invalid type for 'additional_messages': expected an array.",
@@ -275,7 +280,7 @@ def _run_params(app: Any, body: dict[str, Any]) -> dict[str, Any]:
         "parallel_tool_calls": True if parallel is None else parallel,
         "response_format": rf if rf is not None else "auto",
         "additional_messages": extra_msgs,
-        "reasoning_effort": body.get("reasoning_effort"), "stream": stream,
+        "reasoning_effort": effort, "stream": stream,
     }
 
 

@@ -24,7 +24,12 @@ log = logging.getLogger("lcoai_notebook.emulator")
 
 def dumps(obj: Any) -> bytes:
     """Compact UTF-8 JSON, as the service sends it."""
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (from a query string or a file) has no UTF-8 form: escape it.
+        return json.dumps(obj, separators=(",", ":")).encode("ascii")
 
 
 _END = object()

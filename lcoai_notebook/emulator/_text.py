@@ -23,8 +23,8 @@ from typing import Any
 from ._errors import EmuError, invalid, missing
 
 __all__ = [
-    "check_bool", "check_enum", "check_int", "check_model", "check_number", "check_str", "compose",
-    "count_tokens", "keywords", "rng", "stable_hash", "words_of",
+    "MISSING_MODEL", "check_bool", "check_enum", "check_int", "check_model", "check_number",
+    "check_str", "compose", "count_tokens", "keywords", "rng", "stable_hash", "words_of",
 ]
 
 _MISSING = object()
@@ -190,12 +190,18 @@ def check_str(body: dict[str, Any], name: str, *, required: bool = False,
     return value
 
 
+MISSING_MODEL = "you must provide a model parameter"
+
+
 def check_model(req: Any, body: dict[str, Any],
                 kinds: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
-    """The required ``model`` field and its row (``req.app.require_model`` with ``kinds``)."""
+    """The required ``model`` field and its row (``req.app.require_model`` with ``kinds``).
+
+    A missing model gets the service's own wording, checked before the body's other fields
+    (param and code null): ``you must provide a model parameter``."""
     model = body.get("model")
     if model is None:
-        raise missing("model")
+        raise invalid(MISSING_MODEL)
     if not isinstance(model, str):
         raise type_error("model", "a string", model)
     return model, req.app.require_model(model, kinds=kinds, param="model")

@@ -8,6 +8,7 @@ import random
 
 import numpy as np
 import pytest
+from _bars import record_bars
 from _fake_requester import FakeRequester, render_path
 from _schema import validate_request, validate_response
 
@@ -73,6 +74,8 @@ def test_create_list_retrieve_cancel_shapes():
         ("POST", "/batches"), ("GET", "/batches/batch_1"), ("POST", "/batches/batch_1/cancel"),
         ("GET", "/batches")]
     assert req.specs[3].query == {"limit": 5}
+    with pytest.raises(ValueError, match="limit must be an integer from 1 to 100, got 101"):
+        api.list(limit=101)
     with pytest.raises(ValueError, match="endpoint must be one of"):
         api.create(input_file_id="file-in", endpoint="/v1/chat")
     with pytest.raises(ValueError, match="completion_window"):
@@ -104,6 +107,48 @@ def test_wait_timeout():
     req = FakeRequester(lambda spec: batch("in_progress"))
     with pytest.raises(TimeoutError, match="batch batch_1 is still 'in_progress'"):
         Batches(req).wait("batch_1", poll_interval=0.01, timeout=0.03, progress=False)
+
+
+def test_wait_bar_in_a_notebook_fills_with_request_counts(monkeypatch, capsys):
+    # In Jupyter tqdm.auto is the widget bar: its IntProgress must take the batch's total,
+    # not stay a full "unknown total" bar while the text says 4/10.
+    bars = record_bars(monkeypatch, notebook=True)
+    counts = [None, {"total": 10, "completed": 4, "failed": 1},
+              {"total": 10, "completed": 9, "failed": 1}]
+    seen = []
+
+    def handler(spec):
+        if bars:
+            widget = bars[0].container.children[1]
+            seen.append((widget.max, widget.value))
+        n = len(seen) if bars else 0
+        status = ["validating", "in_progress", "completed"][n]
+        return batch(status, **({"request_counts": counts[n]} if counts[n] else {}))
+
+    Batches(FakeRequester(handler)).wait("batch_1", poll_interval=0.001)
+    [bar] = bars
+    widget = bar.container.children[1]
+    assert seen[1] == (10, 5)  # after the in_progress poll: 5 of 10 done
+    assert (widget.max, widget.value, widget.bar_style) == (10, 10, "success")
+    assert bar.disable  # closed
+
+
+def test_wait_bar_is_closed_on_timeout_and_on_errors(monkeypatch, capsys):
+    bars = record_bars(monkeypatch)
+    req = FakeRequester(lambda spec: batch("in_progress"))
+    with pytest.raises(TimeoutError):
+        Batches(req).wait("batch_1", poll_interval=0.01, timeout=0.03)
+
+    def boom(spec):
+        raise BadRequestError("nope", status_code=400)
+
+    with pytest.raises(BadRequestError):
+        Batches(FakeRequester(boom)).wait("batch_1", poll_interval=0.01)
+    assert len(bars) == 2 and all(bar.disable for bar in bars)
+    assert "batch_1: in_progress" in capsys.readouterr().err
+    # progress=False shows nothing at all.
+    Batches(FakeRequester(lambda spec: batch("completed"))).wait("batch_1", progress=False)
+    assert len(bars) == 2 and capsys.readouterr().err == ""
 
 
 class BatchServer:
@@ -212,12 +257,16 @@ def test_run_to_numpy_and_pairs_keep_custom_ids():
     assert mat[:, 0].tolist() == [0, 1, 2, 3, 4]
 
 
-def test_run_marks_requests_with_no_result():
-    server = BatchServer(final="cancelled", skip_ids={"request-1"})
-    res = Batches(FakeRequester(server)).run(_requests(3), endpoint="/v1/embeddings",
+@pytest.mark.parametrize("final", ["cancelled", "expired"])
+def test_run_marks_requests_with_no_result(final):
+    server = BatchServer(final=final, skip_ids={"request-1"}, fail_ids={"request-3"})
+    res = Batches(FakeRequester(server)).run(_requests(4), endpoint="/v1/embeddings",
                                              poll_interval=0.001, progress=False)
-    assert res[1].error.code == "batch_cancelled" and "request-1" in res[1].error.message
+    assert res.batch.status == final
+    assert res[1].error.code == f"batch_{final}" and "request-1" in res[1].error.message
+    assert res[3].error.code == "batch_expired"  # the service's own line wins
     assert res[0].error is None and res[2].error is None
+    assert sorted(res.errors) == [1, 3]
 
 
 def test_run_chat_results_are_chat_completions():

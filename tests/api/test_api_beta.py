@@ -131,6 +131,9 @@ def test_extra_headers_merge_with_the_beta_header():
      ValueError, "run_id"),
     (lambda b: b.threads.create(messages="hi"), TypeError, "messages"),
     (lambda b: b.threads.create_and_run(assistant_id="a", thread="t"), TypeError, "thread"),
+    (lambda b: b.assistants.list(limit=101), ValueError, "limit must be an integer from 1 to 100"),
+    (lambda b: b.threads.runs.steps.list("run_1", thread_id="t", limit=500), ValueError,
+     "from 1 to 100, got 500"),
 ])
 def test_bad_arguments_are_refused_before_sending(call, exc, match):
     b, req = beta()
@@ -292,3 +295,41 @@ def test_e2e_run_without_tools_update_and_cancel():
                                               timeout=5)
         assert final.status == "cancelled"
         assert [m.role for m in client.beta.threads.messages.list(thread.id)] == ["user"]
+
+
+@pytest.mark.parametrize("flavor", ["lowcodeapi", "openai"])
+def test_e2e_the_v2_header_reaches_the_wire(flavor):
+    import httpx
+
+    import lcoai_notebook as lco
+
+    emu = Emulator(flavor=flavor)
+    inner = emu.transport()
+    seen = []
+
+    def handler(request):
+        seen.append((request.url.path, request.headers.get("openai-beta")))
+        return inner.handle_request(request)
+
+    client = lco.Client(api_token=emu.api_token, base_url=emu.inprocess_url, flavor=flavor,
+                        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+                        owns_http_client=True)
+    with client:
+        asst = client.beta.assistants.create(model="gpt-4o-mini")
+        list(client.beta.assistants.list())
+        store = client.vector_stores.create(name="s")
+        client.vector_stores.delete(store.id)
+        client.beta.assistants.delete(asst.id)
+        client.models.list()
+    assert len(seen) == 6
+    assert all(value == "assistants=v2" for _, value in seen[:5]), seen
+    assert seen[5][1] is None  # only the Assistants family carries it
+
+
+def test_e2e_list_before_walks_back_through_every_page():
+    with Emulator(flavor="openai").client() as client:
+        ids = [client.beta.assistants.create(model="gpt-4o-mini", name=f"a{i}").id
+               for i in range(25)]
+        # Ascending order, before the newest: the 24 older assistants, each exactly once.
+        got = [a.id for a in client.beta.assistants.list(order="asc", before=ids[-1], limit=10)]
+        assert sorted(got) == sorted(ids[:-1]) and len(got) == 24

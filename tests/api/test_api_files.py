@@ -52,6 +52,37 @@ def test_create_sends_multipart_with_part_named_file(tmp_path, kind):
     validate_request("createFile", _multipart_as_dict(spec), "multipart/form-data")
 
 
+def test_create_tuple_with_text_content_uploads_the_text(tmp_path, monkeypatch):
+    # ("train.jsonl", jsonl_text) is the natural notebook spelling; httpx (and so the official
+    # SDK) sends a str as its UTF-8 text. It must not be taken for a path to open.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes").write_bytes(b"the file called notes")
+    text = '{"messages": [{"role": "user", "content": "caf\u00e9"}]}\n'
+    api, req = files()
+    api.create(file=("train.jsonl", text), purpose="fine-tune")
+    api.create(file=("n.txt", "notes"), purpose="assistants")
+    [(_, (name, data, ctype))] = req.specs[0].files
+    assert (name, data, ctype) == ("train.jsonl", text.encode("utf-8"), "application/jsonl")
+    assert req.specs[1].files[0][1][1] == b"notes"
+    # A path object in the tuple is still read from disk.
+    api.create(file=("renamed.txt", tmp_path / "notes"), purpose="assistants")
+    assert req.specs[2].files[0][1][:2] == ("renamed.txt", b"the file called notes")
+
+
+def test_create_refuses_an_empty_file_before_sending(tmp_path):
+    # The notebook pitfall: re-running a cell with the same open file object uploads b"".
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b'{"messages": []}\n')
+    api, req = files()
+    with open(path, "rb") as fh:
+        api.create(file=fh, purpose="fine-tune")
+        with pytest.raises(ValueError, match=r"file is empty.*seek\(0\)"):
+            api.create(file=fh, purpose="fine-tune")
+    with pytest.raises(ValueError, match="file is empty"):
+        api.create(file=("b.jsonl", b""), purpose="batch")
+    assert len(req.specs) == 1
+
+
 def test_create_expires_after_flattened_for_multipart():
     api, req = files()
     api.create(file=("b.jsonl", b"{}\n"), purpose="batch",
@@ -104,6 +135,14 @@ def test_list_query_and_validation():
         api.list(order="up")
     with pytest.raises(ValueError, match="limit"):
         api.list(limit=0)
+
+
+def test_list_limit_bounds_are_the_apis_1_to_10000():
+    api, req = files(lambda spec: {"object": "list", "data": [], "has_more": False})
+    api.list(limit=10_000)
+    with pytest.raises(ValueError, match=r"limit must be an integer from 1 to 10000, got 10001"):
+        api.list(limit=10_001)
+    assert len(req.specs) == 1
 
 
 def test_retrieve_delete_paths_use_path_params():

@@ -53,6 +53,8 @@ def test_calls_paths_bodies_and_header():
     (lambda vs: vs.files.list("vs_1", filter="done"), ValueError, "filter"),
     (lambda vs: vs.files.retrieve("file-1", vector_store_id=""), ValueError, "vector_store_id"),
     (lambda vs: vs.list(limit=-1), ValueError, "limit"),
+    (lambda vs: vs.list(limit=101), ValueError, "limit must be an integer from 1 to 100"),
+    (lambda vs: vs.files.list("vs_1", limit=101), ValueError, "from 1 to 100, got 101"),
     (lambda vs: vs.retrieve("vs_1", bogus=True), TypeError, "bogus"),
 ])
 def test_bad_arguments(call, exc, match):

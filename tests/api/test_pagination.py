@@ -61,6 +61,25 @@ def test_async_iterates_45_items_exactly_once():
     assert len(req.specs) == 3
 
 
+def test_async_pager_can_be_iterated_again_and_concurrently():
+    req = FakeRequester(list_server(), is_async=True)
+    pager = FineTuning(req).jobs.list(limit=20)
+
+    async def collect():
+        return [job.id async for job in pager]
+
+    async def main():
+        first = await collect()
+        both = await asyncio.gather(collect(), collect())
+        page = await pager
+        return first, both, [job.id async for job in page]
+
+    first, both, from_page = asyncio.run(main())
+    expected = [it["id"] for it in ITEMS]
+    assert first == both[0] == both[1] == from_page == expected
+    assert len(req.specs) == 3 * 3 + 1 + 2  # each walk fetches its own pages
+
+
 def test_async_pager_awaits_to_first_page_and_pages_manually():
     req = FakeRequester(list_server(), is_async=True)
 
@@ -163,3 +182,37 @@ def test_paginate_keeps_the_callers_query_and_headers():
     items = list(paginate(req, spec, item_cast=lambda d: d["id"]))
     assert items == [it["id"] for it in ITEMS]
     assert all(s.query["x"] == "1" and s.headers == {"H": "v"} for s in req.specs)
+
+
+def backward_server(items=ITEMS):
+    """Paging as OpenAI (and the emulator) do with ``before``: the ``limit`` items nearest the
+    cursor, ``has_more`` when there are more beyond them."""
+
+    def handler(spec):
+        limit = int(spec.query.get("limit", 20))
+        end = next(i for i, it in enumerate(items) if it["id"] == spec.query["before"])
+        start = max(0, end - limit)
+        page = items[start:end]
+        return {"object": "list", "data": page, "has_more": start > 0,
+                "first_id": page[0]["id"] if page else None,
+                "last_id": page[-1]["id"] if page else None}
+
+    return handler
+
+
+def test_before_pages_backward_every_item_once_sync_and_async():
+    from lcoai_notebook.api.beta import Beta
+
+    req = FakeRequester(backward_server())
+    got = [a.id for a in Beta(req).assistants.list(before="ftjob-044", limit=20)]
+    # Page by page, nearest the cursor first; every item before the cursor exactly once.
+    assert sorted(got) == [it["id"] for it in ITEMS[:44]] and len(got) == 44
+    assert [s.query.get("before") for s in req.specs] == ["ftjob-044", "ftjob-024", "ftjob-004"]
+    assert all("after" not in s.query for s in req.specs)
+
+    areq = FakeRequester(backward_server(), is_async=True)
+
+    async def main():
+        return [a.id async for a in Beta(areq).assistants.list(before="ftjob-044", limit=20)]
+
+    assert asyncio.run(main()) == got

@@ -202,3 +202,11 @@ def test_lowcodeapi_without_a_token_says_how_to_give_one(cls, monkeypatch):
     # The openai flavor can talk to token-less OpenAI-compatible servers.
     client = cls(flavor="openai", base_url="http://127.0.0.1:9/v1")
     assert not client.has_token
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_bad_base_url_from_the_environment_is_named_at_construction(cls, monkeypatch):
+    """Not a retried 'connection error' at the first call."""
+    monkeypatch.setenv("LCOAI_BASE_URL", "localhost:8000/openai")
+    with pytest.raises(ValueError, match="LCOAI_BASE_URL"):
+        cls(api_token=TOKEN)

@@ -112,3 +112,12 @@ def test_bad_arguments():
         connect(offline="yes")
     with pytest.raises(TypeError, match="api_token"):
         connect(api_token=123)
+
+
+def test_an_explicit_openai_compatible_server_needs_no_key(capsys):
+    client = connect(flavor="openai", base_url="http://127.0.0.1:9/v1")
+    try:
+        assert client.base_url == "http://127.0.0.1:9/v1" and not client.has_token
+        assert "emulator" not in capsys.readouterr().err
+    finally:
+        client.close()

@@ -301,3 +301,161 @@ def test_real_emulator_over_loopback_debug_logs(debug_logs):
                 assert_no_leak(texts_of_error(info.value))
     names = {r.name for r in debug_logs.records}
     assert "httpx" in names and any(n.startswith("httpcore") for n in names)
+
+
+def _chain(err: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    e: BaseException | None = err
+    while e is not None and len(out) < 10:
+        out.append(e)
+        e = e.__cause__ or e.__context__
+    return out
+
+
+def deep_texts_of_error(err: BaseException) -> str:
+    """Everything reachable from an error's chain: each link's attributes (an httpx error's
+    ``.request`` carries the full URL, a ``JSONDecodeError``'s ``.doc`` the whole body)."""
+    parts = [texts_of_error(err)]
+    for e in _chain(err):
+        parts.append(type(e).__name__)
+        for value in vars(e).values():
+            parts.append(repr(value))
+            url = getattr(value, "url", None)
+            if url is not None:
+                parts.append(str(url))
+    return "\n".join(parts)
+
+
+def _cut_stream_with(exc: Exception) -> httpx.SyncByteStream:
+    class Cut(httpx.SyncByteStream, httpx.AsyncByteStream):
+        def __iter__(self):
+            yield b'data: {"choices": [{"index": 0, "delta": {"content": "ab"}}]}\n\n'
+            raise exc
+
+        async def __aiter__(self):
+            yield b'data: {"choices": [{"index": 0, "delta": {"content": "ab"}}]}\n\n'
+            raise exc
+
+    return Cut()
+
+
+def chain_handler(request: httpx.Request) -> httpx.Response:
+    """Failures whose underlying exception holds the token (in a URL or a body)."""
+    url = str(request.url)
+    path = request.url.path
+    if path.endswith("/cut"):
+        return httpx.Response(
+            200,
+            headers={"content-type": "text/event-stream"},
+            stream=_cut_stream_with(httpx.RemoteProtocolError(f"dropped {url}", request=request)),
+        )
+    if path.endswith("/bad-event"):
+        return httpx.Response(
+            200,
+            content=f"data: {{not json {url}\n\n".encode(),
+            headers={"content-type": "text/event-stream"},
+        )
+    if path.endswith("/decoding"):
+        raise httpx.DecodingError(f"bad gzip from {url}", request=request)
+    return echo_handler(request)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_no_token_anywhere_in_the_exception_chain(mode):
+    """Not in ``__cause__``/``__context__`` either: a chained httpx error keeps the request (full
+    URL), a chained JSONDecodeError the raw body."""
+    plain = ["malformed", "refused", "timeout", "500", "decoding"]
+    streams = ["cut", "bad-event"]
+
+    def make(cls, http_cls):
+        return cls(
+            api_token=SENTINEL,
+            base_url="http://lco.test/openai",
+            max_retries=0,
+            http_client=http_cls(transport=httpx.MockTransport(chain_handler)),
+            owns_http_client=True,
+        )
+
+    errors: list[BaseException] = []
+    if mode == "sync":
+        with make(Client, httpx.Client) as client:
+            for case in plain:
+                with pytest.raises(APIError) as info:
+                    client.requester.request(RequestSpec("GET", f"/x/{case}"))
+                errors.append(info.value)
+            for case in streams:
+                stream = client.requester.request(RequestSpec("POST", f"/x/{case}", stream=True))
+                with pytest.raises(APIError) as info:
+                    list(stream)
+                errors.append(info.value)
+    else:
+
+        async def main():
+            async with make(AsyncClient, httpx.AsyncClient) as client:
+                for case in plain:
+                    with pytest.raises(APIError) as info:
+                        await client.requester.request(RequestSpec("GET", f"/x/{case}"))
+                    errors.append(info.value)
+                for case in streams:
+                    stream = await client.requester.request(
+                        RequestSpec("POST", f"/x/{case}", stream=True)
+                    )
+                    with pytest.raises(APIError) as info:
+                        async for _ in stream:
+                            pass
+                    errors.append(info.value)
+
+        asyncio.run(main())
+    assert len(errors) == len(plain) + len(streams)
+    for err in errors:
+        assert_no_leak(deep_texts_of_error(err))
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_no_token_in_tracebacks_that_show_frame_locals(mode):
+    """``%xmode Verbose``, debuggers and error trackers print each frame's locals; the
+    requester's frames must not hold the request (whose URL carries the token) when it raises."""
+    import traceback
+
+    # Not "malformed": there the hostile server echoes the token into the 200 body itself, which
+    # the frame reading that body holds.
+    cases = ["500", "refused", "timeout", "401", "403", "quota"]
+
+    def make(cls, http_cls):
+        return cls(
+            api_token=SENTINEL,
+            base_url="http://lco.test/openai",
+            max_retries=1,
+            retry_policy=FAST,
+            http_client=http_cls(transport=httpx.MockTransport(chain_handler)),
+            owns_http_client=True,
+        )
+
+    errors: list[BaseException] = []
+    if mode == "sync":
+        with make(Client, httpx.Client) as client:
+            for case in cases:
+                with pytest.raises(APIError) as info:
+                    client.requester.request(RequestSpec("GET", f"/x/{case}"))
+                errors.append(info.value)
+    else:
+
+        async def main():
+            async with make(AsyncClient, httpx.AsyncClient) as client:
+                for case in cases:
+                    with pytest.raises(APIError) as info:
+                        await client.requester.request(RequestSpec("GET", f"/x/{case}"))
+                    errors.append(info.value)
+
+        asyncio.run(main())
+    for err in errors:
+        frames = traceback.TracebackException.from_exception(err, capture_locals=True)
+        # Only the package's frames: this test's own locals are not the package's business.
+        text = "".join(
+            line
+            for frame in frames.stack
+            if "lcoai_notebook" in frame.filename
+            for line in frames.stack.format_frame_summary(frame)
+        )
+        assert "request" in text or "route" in text  # the frames are there...
+        assert_no_leak(text)  # ...without the token

@@ -608,3 +608,55 @@ def test_debug_log_names_method_redacted_url_status_and_elapsed(harness, caplog)
                             r"\d+\.\d{3} s", m) for m in ours), ours
     assert any("retrying GET" in m and "in 0.007 s" in m for m in ours), ours
     assert any(m.endswith("-> 200 in " + m.rsplit(" in ", 1)[1]) for m in ours)
+
+
+# -- review hardening ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [httpx.DecodingError("bad gzip"), httpx.TooManyRedirects("loop")],
+)
+def test_other_httpx_request_errors_become_connection_errors(harness, exc):
+    """Every httpx failure surfaces as this package's error (never a bare httpx one, whose
+    ``.request`` holds the URL with the token), and is retried like a dropped connection."""
+    h = harness(flaky([exc]))
+    assert h.request(LIST).ok is True
+    assert len(h.requests) == 2
+    h2 = harness(flaky([exc] * 5), max_retries=1)
+    with pytest.raises(APIConnectionError) as info:
+        h2.request(LIST)
+    assert type(exc).__name__ in str(info.value)
+    assert len(h2.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "exc"), [("3", TypeError), (2.5, TypeError), (True, TypeError), (-1, ValueError)]
+)
+def test_per_call_max_retries_is_checked_before_sending(harness, value, exc):
+    h = harness(flaky([upstream_error(500, "x")] * 10))
+    with pytest.raises(exc, match="max_retries"):
+        h.request(RequestSpec("GET", "/models", max_retries=value))
+    assert h.requests == []
+
+
+def test_backoff_does_not_overflow_after_many_retries():
+    req = SyncRequester(httpx.Client(), base_url="http://h/openai")
+    try:
+        assert 6.0 <= req.backoff(5000) <= 8.0
+    finally:
+        req._http.close()
+
+
+def test_retry_after_date_without_a_zone_is_utc(monkeypatch):
+    """``-0000`` dates parse as naive datetimes; they are UTC, not the machine's local time."""
+    now = 1_800_000_000.0
+    value = email.utils.formatdate(now + 30, usegmt=False).replace("+0000", "-0000")
+    assert value.endswith("-0000")
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert parse_retry_after({"retry-after": value}, now=now) == pytest.approx(30, abs=1)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

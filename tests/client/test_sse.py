@@ -474,3 +474,42 @@ def test_decoder_strips_a_leading_bom_only():
     bom = "\ufeff".encode()
     assert decode_all([bom[:2], bom[2:] + b"data: 1\n\n"]) == [(None, "1")]
     assert decode_all([b"data: \xef\xbb\xbfx\n\n"]) == [(None, "\ufeffx")]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_stream_decoding_error_mid_body_is_an_interruption(mode):
+    """Any httpx failure after the first byte (here a broken gzip body) keeps the text."""
+
+    class Broken(httpx.SyncByteStream, httpx.AsyncByteStream):
+        def __iter__(self):
+            yield sse(chat_chunk("kept"), done=False)
+            raise httpx.DecodingError("bad gzip")
+
+        async def __aiter__(self):
+            yield sse(chat_chunk("kept"), done=False)
+            raise httpx.DecodingError("bad gzip")
+
+    def handler(request):
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Broken())
+
+    if mode == "sync":
+        stream = open_sync(handler)
+        with pytest.raises(StreamInterruptedError) as info:
+            list(stream)
+        stream._test_client.close()
+        err = info.value
+    else:
+
+        async def main():
+            client, stream = await _open_async(handler)
+            try:
+                with pytest.raises(StreamInterruptedError) as info:
+                    async for _ in stream:
+                        pass
+                return info.value
+            finally:
+                await client.aclose()
+
+        err = asyncio.run(main())
+    assert err.text == "kept" and "DecodingError" in str(err)
+    assert err.__context__ is None and err.__cause__ is None

@@ -213,3 +213,31 @@ def test_lowcodeapi_401_echo_is_redacted():
     info = parse_error(401, json.dumps(body).encode())
     assert info.message == "A valid API token is required to access this API."
     assert "bad_tok_x" not in json.dumps(info.body)
+
+
+def test_parse_error_odd_bodies_still_show_the_reason():
+    # An upstream body whose "error" is a string (a gateway in front of OpenAI, say).
+    body = {
+        "message": "Error received from the openai API",
+        "provider": "openai",
+        "error": {"error": "Bad gateway from upstream"},
+    }
+    info = parse_error(502, json.dumps(body).encode())
+    assert info.message == "Bad gateway from upstream"
+    assert info.source == "upstream"
+    # OpenAI-compatible servers built on FastAPI say why in "detail".
+    assert parse_error(404, b'{"detail": "Model not loaded"}').message == "Model not loaded"
+    # A non-dict error field and a JSON list do not crash and keep a useful message.
+    assert parse_error(500, b'{"error": 42}').message == "HTTP 500"
+    assert "x" in parse_error(500, b'["x"]').message
+
+
+def test_parse_error_html_page_is_read_as_text():
+    page = (
+        b"<html>\r\n<head><title>502 Bad Gateway</title><style>p{x:1}</style></head>\r\n"
+        b"<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center>"
+        b"<script>var a = 1;</script></body></html>"
+    )
+    info = parse_error(502, page)
+    assert info.message == "502 Bad Gateway 502 Bad Gateway nginx"
+    assert info.body.startswith("<html>")  # the raw page stays available

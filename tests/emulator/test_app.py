@@ -373,6 +373,41 @@ def test_bad_json_body_is_400(test_routes) -> None:
     assert r.json()["error"]["error"]["type"] == "invalid_request_error"
 
 
+@pytest.mark.parametrize("body", [
+    b"[" * 100_000 + b"]" * 100_000,          # deeper than the parser's stack: was a 500
+    b'{"n": NaN}', b'{"n": -Infinity}',       # Python's json accepts these; JSON does not
+    b'{"n": 1e999}',                          # too large for a double
+    b'{"model": "\xed\xa0\x80"}',            # an encoded surrogate (not UTF-8): was a crash
+    b'{"model": "\\ud800"}',                  # a lone surrogate escape: cannot be sent back
+])
+def test_json_the_service_would_refuse_is_400_never_500(test_routes, body: bytes) -> None:
+    for flavor in ("lowcodeapi", "openai"):
+        emu = Emulator(flavor=flavor)
+        prefix, kw = (("/openai/v1", {"params": TOKEN}) if flavor == "lowcodeapi" else
+                      ("/v1", {"headers": {"Authorization": f"Bearer {emu.api_token}"}}))
+        with lc(emu) as http:
+            r = http.post(prefix + "/_test/echo", content=body, **kw)
+        assert r.status_code == 400, (flavor, r.text[:200])
+        err = r.json()["error"]["error"] if flavor == "lowcodeapi" else r.json()["error"]
+        assert err["message"].startswith("We could not parse the JSON body")
+
+
+def test_surrogate_pairs_unicode_and_a_bom_still_parse(test_routes) -> None:
+    with lc(Emulator()) as http:
+        r = http.post("/openai/v1/_test/echo", params=TOKEN,
+                      content=b'\xef\xbb\xbf{"t": "\\ud83d\\ude00 \xc3\xa9", "x": 1e308}')
+    assert r.status_code == 200 and r.json()["result"]["json"] == {"t": "\U0001f600 \u00e9",
+                                                                   "x": 1e308}
+
+
+def test_a_lone_surrogate_in_a_response_is_escaped_not_a_crash() -> None:
+    # Text from a query string or an uploaded file may hold one; UTF-8 cannot encode it.
+    from lcoai_notebook.emulator._stream import dumps
+
+    assert dumps({"a": "\ud800x", "b": "\u00e9"}) == b'{"a":"\\ud800x","b":"\\u00e9"}'
+    assert dumps({"b": "\u00e9"}) == '{"b":"\u00e9"}'.encode()
+
+
 # -- raw bodies ---------------------------------------------------------------------------------
 
 def test_raw_bodies_pass_through_and_json_raw_is_enveloped(test_routes) -> None:

@@ -204,8 +204,16 @@ def test_cancel_run_and_run_errors_create_nothing(app: StubApp) -> None:
     for body, status, param in [({}, 400, "assistant_id"), ({"assistant_id": "asst_x"}, 404,
                                                               "assistant_id"),
                                 ({"assistant_id": a["id"], "stream": "yes"}, 400, "stream"),
-                                ({"assistant_id": a["id"], "model": "nope"}, 404, "model")]:
+                                ({"assistant_id": a["id"], "model": "nope"}, 404, "model"),
+                                # found by the fuzzer: these were echoed into the run unchecked
+                                ({"assistant_id": a["id"], "response_format": True}, 400,
+                                 "response_format"),
+                                ({"assistant_id": a["id"], "reasoning_effort": 3}, 400,
+                                 "reasoning_effort")]:
         got, err = app.call("POST", f"/v1/threads/{t['id']}/runs", json=body)
+        assert (got, err["error"]["param"]) == (status, param)
+        got, err = app.call("POST", "/v1/threads/runs", json={
+            **body, "thread": {"messages": [{"role": "user", "content": "x"}]}})
         assert (got, err["error"]["param"]) == (status, param)
     got, err = app.call("POST", "/v1/threads/runs", json={
         "assistant_id": "asst_missing", "thread": {"messages": [{"role": "user",

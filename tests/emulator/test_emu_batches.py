@@ -78,6 +78,12 @@ def test_lifecycle_runs_every_line_and_writes_output_and_error_files(app: StubAp
     ([_line("a", {"model": "m"}, url="/v1/chat/completions")], "invalid_url"),
     ([_line("a", {"model": "m"}, method="GET")], "invalid_method"),
     (["{not json"], "invalid_json_line"),
+    # Nesting past the parser's stack, NaN, and a lone surrogate: each was a 500 or a crash.
+    (['{"custom_id": "a", "body": ' + "[" * 100_000], "invalid_json_line"),
+    (['{"custom_id": "a", "method": "POST", "url": "/v1/embeddings", "body": {"n": NaN}}'],
+     "invalid_json_line"),
+    (['{"custom_id": "\\ud800", "method": "POST", "url": "/v1/embeddings", "body": {}}'],
+     "invalid_json_line"),
     ([json.dumps({"custom_id": "a", "method": "POST", "url": "/v1/embeddings", "body": 3})],
      "invalid_request"),
     ([_line("a", {"model": "m1"}), _line("b", {"model": "m2"})], "mismatched_model"),

@@ -209,7 +209,7 @@ def test_fine_tuned_models_are_served(app):
 
 
 @pytest.mark.parametrize(("body", "param", "status"), [
-    ({"messages": USER}, "model", 400),
+    ({"messages": USER}, None, 400),  # "you must provide a model parameter"
     ({"model": "gpt-4o-mini"}, "messages", 400),
     ({"model": "gpt-4o-mini", "messages": []}, "messages", 400),
     ({"model": "gpt-4o-mini", "messages": "hi"}, "messages", 400),
@@ -217,6 +217,8 @@ def test_fine_tuned_models_are_served(app):
      "messages[0].role", 400),
     ({"model": "gpt-4o-mini", "messages": [{"content": "x"}]}, "messages[0].role", 400),
     ({"model": "gpt-4o-mini", "messages": [{"role": "user"}]}, "messages[0].content", 400),
+    ({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": [{"type": "x"}]}]},
+     "messages[0].content[0].type", 400),  # was accepted and answered
     ({"model": "gpt-4o-mini", "messages": USER, "temperature": 3}, "temperature", 400),
     ({"model": "gpt-4o-mini", "messages": USER, "temperature": "hot"}, "temperature", 400),
     ({"model": "gpt-4o-mini", "messages": USER, "top_p": 1.5}, "top_p", 400),
@@ -241,6 +243,50 @@ def test_bad_requests_are_openai_shaped(app, body, param, status):
     err = error_of(app, "POST", PATH, body)
     assert err.status == status and err.param == param
     assert err.body()["error"]["type"] == "invalid_request_error" and err.message
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    (PATH, {"messages": USER}), (PATH, {"model": None, "messages": "junk"}),
+    ("/v1/embeddings", {"input": "x"}), ("/v1/completions", {"prompt": "x"}),
+    ("/v1/audio/speech", {"input": "x", "voice": "alloy"}),
+])
+def test_missing_model_is_the_service_wording(path, body):
+    # The service's own reply, checked before the other fields (param and code null); it was
+    # "Missing required parameter: 'model'." with code missing_required_parameter.
+    import lcoai_notebook.emulator._completions  # noqa: F401  (registers /v1/completions)
+
+    app = StubApp()
+    err = error_of(app, "POST", path, body)
+    assert err.body() == {"error": {"message": "you must provide a model parameter",
+                                    "type": "invalid_request_error", "param": None,
+                                    "code": None}}
+
+
+def test_unrecognized_argument_is_refused_like_the_service(app):
+    # Was silently ignored, so a misspelt field (max_output_tokens) looked like it worked.
+    err = error_of(app, "POST", PATH, {"model": "gpt-4o-mini", "messages": USER,
+                                       "max_output_tokens": 5, "echo": True})
+    assert err.status == 400 and err.body() == {"error": {
+        "message": "Unrecognized request argument supplied: echo, max_output_tokens",
+        "type": "invalid_request_error", "param": None, "code": None}}
+    chat(app, store=False, metadata={"k": "v"}, user="u", service_tier="auto",
+         safety_identifier="s", prompt_cache_key="p", verbosity="low", parallel_tool_calls=True)
+
+
+def test_accepted_fields_are_exactly_the_spec_request_fields():
+    from _schema import _resolve_ref, request_schema
+
+    from lcoai_notebook.emulator._chat import _FIELDS
+
+    def fields(node: dict, acc: set) -> set:
+        node = _resolve_ref(node)
+        for key in ("allOf", "anyOf", "oneOf"):
+            for sub in node.get(key, []):
+                fields(sub, acc)
+        acc.update(node.get("properties", {}))
+        return acc
+
+    assert _FIELDS == fields(request_schema("createChatCompletion"), set())
 
 
 def test_unknown_model_is_model_not_found(app):

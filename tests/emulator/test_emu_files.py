@@ -49,6 +49,10 @@ def test_batch_files_expire_after_30_days_and_expires_after_is_honoured(app: Stu
     status, err = app.upload(b"x", "user_data", "n.txt", **{
         "expires_after[anchor]": "created_at", "expires_after[seconds]": "60"})
     assert status == 400 and err["error"]["param"] == "expires_after.seconds"
+    # One JSON-encoded field nested past the parser's stack was a 500.
+    status, err = app.upload(b"x", "assistants", filename="a.txt",
+                             expires_after="[" * 100_000 + "]" * 100_000)
+    assert status == 400 and err["error"]["param"] == "expires_after"
 
 
 @pytest.mark.parametrize("purpose", ["", "fine_tune", "answers"])

@@ -109,6 +109,44 @@ def test_no_suffix_leaves_the_field_empty_and_hyperparameters_are_honoured(app: 
     assert name.startswith("ft:gpt-4.1-mini-2025-04-14:org-emulator:v2:")
 
 
+def _dpo_jsonl(n: int) -> bytes:
+    row = {"input": {"messages": [{"role": "user", "content": "Capital of France?"}]},
+           "preferred_output": [{"role": "assistant", "content": "Paris."}],
+           "non_preferred_output": [{"role": "assistant", "content": "Lyon."}]}
+    return b"\n".join(json.dumps(row).encode() for _ in range(n))
+
+
+def test_dpo_takes_beta_and_reports_it(app: StubApp) -> None:
+    # FineTuneDPOHyperparameters: beta is a number in (0, 2] or "auto" (found by the fuzzer:
+    # the emulator used to refuse it as an unknown parameter).
+    fid = _training(app, _dpo_jsonl(12))
+    job = _job(app, model="gpt-4o-mini", training_file=fid,
+               method={"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.25, "n_epochs": 2}}})
+    assert job["method"]["dpo"]["hyperparameters"]["beta"] == 0.25
+    app.advance(4)
+    done = app.ok("GET", f"/v1/fine_tuning/jobs/{job['id']}")
+    validate_response("retrieveFineTuningJob", done)
+    assert done["status"] == "succeeded"
+    assert done["method"]["dpo"]["hyperparameters"] == {
+        "batch_size": 1, "learning_rate_multiplier": 1.8, "n_epochs": 2, "beta": 0.25}
+    assert "beta" not in done["hyperparameters"]  # the deprecated field has no beta
+    auto = _job(app, model="gpt-4o-mini", training_file=fid, method={"type": "dpo"})
+    assert auto["method"]["dpo"]["hyperparameters"]["beta"] == "auto"
+    app.advance(4)
+    auto = app.ok("GET", f"/v1/fine_tuning/jobs/{auto['id']}")
+    assert auto["method"]["dpo"]["hyperparameters"]["beta"] == 0.1
+    for beta in (0, 2.5, "high", True):
+        status, err = app.call("POST", "/v1/fine_tuning/jobs", json={
+            "model": "gpt-4o-mini", "training_file": fid,
+            "method": {"type": "dpo", "dpo": {"hyperparameters": {"beta": beta}}}})
+        assert (status, err["error"]["param"]) == (400, "method.dpo.hyperparameters.beta")
+    # beta belongs to DPO only
+    status, err = app.call("POST", "/v1/fine_tuning/jobs", json={
+        "model": "gpt-4o-mini", "training_file": fid,
+        "method": {"type": "supervised", "supervised": {"hyperparameters": {"beta": 0.1}}}})
+    assert (status, err["error"]["code"]) == (400, "unknown_parameter")
+
+
 @pytest.mark.parametrize("content, needle", [
     (b"just some text\nnot json\n", "line 1 is not valid JSON"),
     (chat_jsonl(12, bad_line=4), "line 5 is not valid JSON"),

@@ -146,7 +146,8 @@ def test_cut_after_ends_stream_without_done(sse_route, mode: str) -> None:
 
 
 @pytest.mark.parametrize("value", ["status=abc", "bogus=1", "drop=2", "latency=-1", "status",
-                                   "status=200"])
+                                   "status=200", "latency=1e300", "retry_after=601",
+                                   "latency=nan"])
 def test_bad_fault_header_is_a_clear_400(value: str) -> None:
     with client(Emulator(flavor="openai")) as http:
         r = http.get("/models", headers=fault(value))
