@@ -122,7 +122,8 @@ def _flatten_query(query: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _form_value(value: Any) -> str:
+def form_value(value: Any) -> str:
+    """One multipart text value, rendered the way OpenAI's form parser reads it."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
@@ -137,9 +138,9 @@ def _form_fields(data: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, (list, tuple)):
             name = key if key.endswith("[]") else key + "[]"
-            out[name] = [_form_value(v) for v in value]
+            out[name] = [form_value(v) for v in value]
         else:
-            out[key] = _form_value(value)
+            out[key] = form_value(value)
     return out
 
 

@@ -11,10 +11,11 @@ name whose extension is sniffed from the content.
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import os
 from typing import Any
+
+from .._requester import form_value
 
 __all__ = ["form_fields", "sniff_extension", "to_file_tuple"]
 
@@ -184,15 +185,6 @@ def to_file_tuple(file: Any, *, param: str = "file") -> tuple[str, bytes, str]:
     )
 
 
-def _form_value(value: Any) -> str:
-    # Multipart carries text only: render values the way OpenAI's form parser reads them.
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, str)):
-        return str(value)
-    return json.dumps(value)
-
-
 def form_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Multipart text fields from keyword values: None dropped, lists kept as lists of strings
     (the requester sends them as repeated ``name[]`` fields), everything else as a string
@@ -202,7 +194,7 @@ def form_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if isinstance(value, (list, tuple)):
-            out[key] = [_form_value(v) for v in value]
+            out[key] = [form_value(v) for v in value]
         else:
-            out[key] = _form_value(value)
+            out[key] = form_value(value)
     return out

@@ -324,10 +324,19 @@ class EmuApp:
         """(route, path params, "new"|"old"). Old: literal names in the path, values in the
         query; it wins over a New match of the same path (``/v1/models/model?model=X``)."""
         if "old" in formats:
+            partial = None
             for r in ROUTES:
-                if (r.params and r.method == method and r.old_path == path
-                        and all(p in query for p in r.params)):
-                    return r, {p: query[p] for p in r.params}, "old"
+                if r.params and r.method == method and r.old_path == path:
+                    if all(p in query for p in r.params):
+                        return r, {p: query[p] for p in r.params}, "old"
+                    partial = r
+            if partial is not None:
+                # An Old-format path whose values are not all in the query: say which are missing
+                # rather than reading the literal names as ids.
+                missing = [p for p in partial.params if p not in query]
+                raise EmuError(400, "Old path format: the value of each path parameter goes in "
+                               "the query; missing: " + ", ".join(missing) + ".",
+                               param=missing[0])
         best: tuple[Route, dict[str, str]] | None = None
         for r in ROUTES:
             if r.method != method or (r.params and "new" not in formats):
