@@ -1,4 +1,4 @@
-"""A stand-in for the emulator app (``req.app``) for unit tests of the content routes (E2).
+"""A stand-in for the emulator app (``req.app``) for unit tests of the content routes.
 
 It offers exactly what the content handlers use: ``config``, ``models``, ``require_model``,
 ``new_id``, ``now``, ``store`` and ``lock``; :func:`call` runs one route handler directly.

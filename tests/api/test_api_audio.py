@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _c2_fake import FakeRequester, validate_multipart, wav_bytes  # noqa: E402
+from _api_fakes import FakeRequester, validate_multipart, wav_bytes  # noqa: E402
 from _schema import validate_component, validate_request  # noqa: E402
 
 from lcoai_notebook._models import SpeechResponse, Transcription  # noqa: E402
@@ -199,7 +199,7 @@ def test_namespaces_share_the_requester():
 # -- end to end, against the emulator in process, both flavors -----------------------------------
 import re  # noqa: E402
 
-from _c2_fake import EmulatedClient  # noqa: E402
+from _api_fakes import EmulatedClient  # noqa: E402
 
 FLAVORS = ["lowcodeapi", "openai"]
 

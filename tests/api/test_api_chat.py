@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _c2_fake import FakeRequester  # noqa: E402
+from _api_fakes import FakeRequester  # noqa: E402
 from _schema import validate_request  # noqa: E402
 
 from lcoai_notebook._models import ChatCompletion, ChatCompletionChunk  # noqa: E402
@@ -228,7 +228,7 @@ def test_namespace_shape():
 import asyncio  # noqa: E402
 import json  # noqa: E402
 
-from _c2_fake import EmulatedClient  # noqa: E402
+from _api_fakes import EmulatedClient  # noqa: E402
 from _schema import validate_component, validate_response  # noqa: E402
 
 FLAVORS = ["lowcodeapi", "openai"]

@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _c2_fake import FakeRequester  # noqa: E402
+from _api_fakes import FakeRequester  # noqa: E402
 from _schema import validate_request, validate_response  # noqa: E402
 
 from lcoai_notebook._exceptions import APIResponseValidationError  # noqa: E402
@@ -169,7 +169,7 @@ def test_per_call_options():
 
 
 # -- end to end, against the emulator in process, both flavors -----------------------------------
-from _c2_fake import EmulatedClient  # noqa: E402
+from _api_fakes import EmulatedClient  # noqa: E402
 
 FLAVORS = ["lowcodeapi", "openai"]
 

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _c2_fake import FakeRequester, png_bytes, validate_multipart  # noqa: E402
+from _api_fakes import FakeRequester, png_bytes, validate_multipart  # noqa: E402
 from _schema import validate_request, validate_response  # noqa: E402
 
 from lcoai_notebook._models import ImagesResponse  # noqa: E402
@@ -207,7 +207,7 @@ def test_per_call_options_reach_the_spec():
 # -- end to end, against the emulator in process, both flavors -----------------------------------
 import base64  # noqa: E402
 
-from _c2_fake import EmulatedClient  # noqa: E402
+from _api_fakes import EmulatedClient  # noqa: E402
 
 FLAVORS = ["lowcodeapi", "openai"]
 

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _c2_fake import FakeRequester  # noqa: E402
+from _api_fakes import FakeRequester  # noqa: E402
 from _schema import validate_request, validate_response  # noqa: E402
 
 from lcoai_notebook._models import ModerationResponse  # noqa: E402
@@ -74,7 +74,7 @@ def test_validation(kw, exc, pattern):
 
 
 # -- end to end, against the emulator in process, both flavors -----------------------------------
-from _c2_fake import EmulatedClient  # noqa: E402
+from _api_fakes import EmulatedClient  # noqa: E402
 
 
 @pytest.mark.parametrize("flavor", ["lowcodeapi", "openai"])

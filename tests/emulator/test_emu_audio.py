@@ -1,4 +1,4 @@
-"""Audio routes of the emulator: durations from real containers, transcript formats, speech (E2)."""
+"""Audio routes of the emulator: durations from real containers, transcript formats, speech."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Chat completions route of the emulator: shapes, determinism, behaviours and 4xx (E2)."""
+"""Chat completions route of the emulator: shapes, determinism, behaviours and 4xx."""
 
 from __future__ import annotations
 

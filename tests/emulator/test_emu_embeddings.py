@@ -1,4 +1,4 @@
-"""Embeddings route of the emulator: lexical similarity, dimensions, formats, limits (E2)."""
+"""Embeddings route of the emulator: lexical similarity, dimensions, formats, limits."""
 
 from __future__ import annotations
 

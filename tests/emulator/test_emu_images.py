@@ -1,4 +1,4 @@
-"""Images routes of the emulator: real PNGs, sizes per model, formats, edits, variations (E2)."""
+"""Images routes of the emulator: real PNGs, sizes per model, formats, edits, variations."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Moderation route of the emulator: 13 categories, lexicon scores, input shapes (E2)."""
+"""Moderation route of the emulator: 13 categories, lexicon scores, input shapes."""
 
 from __future__ import annotations
 
