@@ -70,3 +70,44 @@ def write_result(name: str, result: dict) -> None:
               "date": time.strftime("%Y-%m-%d %H:%M:%S"), **result}
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
+
+
+def three_clients(url: str):
+    """The clients the wire benchmarks compare on one loopback server: ours in the openai and
+    lowcodeapi flavors, and the official ``openai`` package."""
+    import openai
+
+    import lcoai_notebook as lco
+
+    return (lco.Client(api_token="sk-bench", base_url=url + "/v1", flavor="openai",
+                       max_retries=0),
+            lco.Client(api_token="at_bench", base_url=url + "/openai", flavor="lowcodeapi",
+                       max_retries=0),
+            openai.OpenAI(api_key="sk-bench", base_url=url + "/v1", max_retries=0))
+
+
+def time_against_floor(floor: Callable[[], object], ours: Callable[[object], object],
+                       peer: Callable[[object], object], clients: tuple, repeat: int,
+                       floor_name: str, target: float) -> dict:
+    """Median times of the floor, ours (both flavors) and the official package, and the ratios
+    between them; closes the clients."""
+    ours_openai, ours_lca, official = clients
+    try:
+        t = {floor_name: best_of(floor, repeat),
+             "lcoai_notebook": best_of(lambda: ours(ours_openai), repeat),
+             "lcoai_notebook_lowcodeapi_flavor": best_of(lambda: ours(ours_lca), repeat),
+             "openai_official": best_of(lambda: peer(official), repeat)}
+    finally:
+        for c in clients:
+            c.close()
+    f = t[floor_name]
+    ratio = round(t["lcoai_notebook"] / f, 3)
+    return {
+        "median_seconds": {k: round(v, 4) for k, v in t.items()},
+        "ratio_ours_vs_floor": ratio,
+        "ratio_ours_lowcodeapi_vs_floor": round(t["lcoai_notebook_lowcodeapi_flavor"] / f, 3),
+        "ratio_ours_vs_openai": round(t["lcoai_notebook"] / t["openai_official"], 3),
+        "ratio_openai_vs_floor": round(t["openai_official"] / f, 3),
+        "target": f"lcoai_notebook <= {target}x floor",
+        "pass": ratio <= target,
+    }

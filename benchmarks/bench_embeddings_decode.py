@@ -18,7 +18,7 @@ import json
 
 import httpx
 import numpy as np
-from _common import best_of, loopback_server, write_result
+from _common import loopback_server, three_clients, time_against_floor, write_result
 from _loopback import DIM, N_EMB
 
 INPUTS = [f"text {i}" for i in range(N_EMB)]
@@ -52,41 +52,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
-    import openai
-
-    import lcoai_notebook as lco
-
     with loopback_server() as url:
-        ours_openai = lco.Client(api_token="sk-bench", base_url=url + "/v1", flavor="openai",
-                                 max_retries=0)
-        ours_lca = lco.Client(api_token="at_bench", base_url=url + "/openai",
-                              flavor="lowcodeapi", max_retries=0)
-        official = openai.OpenAI(api_key="sk-bench", base_url=url + "/v1", max_retries=0)
+        clients = three_clients(url)
+        ours_openai, ours_lca, official = clients
         expected = floor(url)
         assert np.array_equal(ours(ours_openai), expected)
         assert np.array_equal(ours(ours_lca), expected)
         assert np.allclose(peer(official), expected)
-        t_floor = best_of(lambda: floor(url), args.repeat)
-        t_ours = best_of(lambda: ours(ours_openai), args.repeat)
-        t_ours_lca = best_of(lambda: ours(ours_lca), args.repeat)
-        t_peer = best_of(lambda: peer(official), args.repeat)
-        ours_openai.close()
-        ours_lca.close()
-        official.close()
-        _HTTP.close()
-    result = {
-        "rows": N_EMB, "dimensions": DIM,
-        "median_seconds": {"floor_httpx_frombuffer": round(t_floor, 4),
-                           "lcoai_notebook": round(t_ours, 4),
-                           "lcoai_notebook_lowcodeapi_flavor": round(t_ours_lca, 4),
-                           "openai_official": round(t_peer, 4)},
-        "ratio_ours_vs_floor": round(t_ours / t_floor, 3),
-        "ratio_ours_lowcodeapi_vs_floor": round(t_ours_lca / t_floor, 3),
-        "ratio_ours_vs_openai": round(t_ours / t_peer, 3),
-        "ratio_openai_vs_floor": round(t_peer / t_floor, 3),
-        "target": "lcoai_notebook <= 1.2x floor",
-    }
-    result["pass"] = result["ratio_ours_vs_floor"] <= 1.2
+        result = {"rows": N_EMB, "dimensions": DIM, **time_against_floor(
+            lambda: floor(url), ours, peer, clients, args.repeat, "floor_httpx_frombuffer", 1.2)}
+    _HTTP.close()
     write_result("embeddings_decode", result)
 
 
