@@ -1,0 +1,40 @@
+"""Notebook panels (ipywidgets): chat, images, audio, moderation, embeddings.
+
+One module per panel over a small shared base (:mod:`._base`: client, busy state, error line,
+task runner). Panels use the public client API, :func:`lcoai_notebook.connect`, the inert renderer
+and the numpy helpers; never the requester or wire modules (a test pins these layers).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["AudioPanel", "AudioRecorder", "ChatPanel", "EmbeddingExplorer", "ImageGallery",
+           "ModerationChecker"]
+
+_LAZY = {
+    "AudioPanel": ".audio",
+    "AudioRecorder": ".recorder",
+    "ChatPanel": ".chat",
+    "EmbeddingExplorer": ".explorer",
+    "ImageGallery": ".gallery",
+    "ModerationChecker": ".moderation",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .audio import AudioPanel
+    from .chat import ChatPanel
+    from .explorer import EmbeddingExplorer
+    from .gallery import ImageGallery
+    from .moderation import ModerationChecker
+    from .recorder import AudioRecorder
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lcoai_notebook.widgets' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
