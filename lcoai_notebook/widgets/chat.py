@@ -187,7 +187,8 @@ class ChatPanel(Panel):
                                layout=widgets.Layout(flex_flow="wrap"))
         files = widgets.HBox([self.path_box, self.export_button, self.load_button],
                              layout=widgets.Layout(flex_flow="wrap"))
-        self._layout(self._settings, self.system_box, self.conversation, self.prompt, actions, files)
+        self._layout(self._settings, self.system_box, self.conversation, self.prompt, actions,
+                     files)
 
         self._set_models(self._table_models(), model)
         if not self.runner.is_async:
@@ -195,7 +196,7 @@ class ChatPanel(Panel):
         if self.autosave is not None and self.autosave.exists():
             self.load(self.autosave)
 
-    # -- models --------------------------------------------------------------------------------
+    # -- models ------------------------------------------------------------------------------------
     def _table_models(self) -> list[str]:
         return chat_models(_catalog.models_of_kind("chat"), self._today)
 
@@ -232,7 +233,7 @@ class ChatPanel(Panel):
         """The model replies come from."""
         return self.model_picker.value
 
-    # -- state ---------------------------------------------------------------------------------
+    # -- state -------------------------------------------------------------------------------------
     @property
     def history(self) -> list[dict[str, Any]]:
         """The conversation as OpenAI-style message dicts, the system prompt first when set.
@@ -257,7 +258,7 @@ class ChatPanel(Panel):
             params["max_completion_tokens"] = int(self.max_tokens.value)
         return params
 
-    # -- gestures and their twins -------------------------------------------------------------------
+    # -- gestures and their twins ------------------------------------------------------------------
     def _busy_controls(self) -> Iterable[widgets.Widget]:
         return (self.send_button, self.regenerate_button, self.undo_button, self.clear_button,
                 self.load_button, self.model_picker)
@@ -308,7 +309,7 @@ class ChatPanel(Panel):
         self._clear_error()
         self._autosave()
 
-    # -- one exchange ------------------------------------------------------------------------
+    # -- one exchange ------------------------------------------------------------------------------
     async def _regenerate(self) -> str:
         if not self._messages or self._messages[-1]["role"] != "assistant":
             raise ValueError("there is no reply to regenerate yet: send a message first")
@@ -372,7 +373,7 @@ class ChatPanel(Panel):
         self._autosave()
         return text
 
-    # -- the conversation's widgets ------------------------------------------------------------------
+    # -- the conversation's widgets ----------------------------------------------------------------
     def _append(self, message: dict[str, Any]) -> None:
         bubble = self._bubble(message["role"], message.get("content") or "",
                               stopped=bool(message.get("stopped")), final=True)
@@ -405,7 +406,7 @@ class ChatPanel(Panel):
         return (f'<div class="lco-msg lco-{escape(role)}"><div class="lco-role">{escape(who)}'
                 f"</div>{body}{mark}{raw}</div>")
 
-    # -- files ---------------------------------------------------------------------------------
+    # -- files -------------------------------------------------------------------------------------
     def _document(self) -> dict[str, Any]:
         return {
             "format": "lcoai-notebook chat",
