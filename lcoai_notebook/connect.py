@@ -34,12 +34,22 @@ def _emulator(flavor: str) -> Any:
         return emu
 
 
+def _ask_token(flavor: str) -> str | None:
+    """The token typed into a password field, or None when left empty."""
+    import getpass
+
+    what = "LowCodeAPI token (at_...)" if flavor == "lowcodeapi" else "OpenAI API key"
+    typed = getpass.getpass(f"{what}, or leave empty to use the offline emulator: ")
+    return typed.strip() or None
+
+
 def connect(
     api_token: str | None = None,
     *,
     flavor: str | None = None,
     base_url: str | None = None,
     offline: bool | None = None,
+    prompt: bool = False,
     **client_kwargs: Any,
 ) -> Any:
     """A ready client: live when a token is available, otherwise the in-process emulator.
@@ -56,6 +66,10 @@ def connect(
     offline : bool, optional
         ``True`` forces the emulator, ``False`` forces the live client; by default the emulator is
         used when no token is found or ``LCOAI_OFFLINE=1``.
+    prompt : bool, default False
+        When no token is found, ask for one in a password field (``getpass``: in Jupyter a
+        masked input box); it is kept in this client's memory only, never echoed or saved.
+        Leaving the field empty uses the offline emulator.
     **client_kwargs
         Passed to :class:`~lcoai_notebook.Client` (``timeout``, ``max_retries``, ...).
 
@@ -83,6 +97,8 @@ def connect(
     forced = env_flag(ENV_OFFLINE) if offline is None else offline
     # An OpenAI-compatible server named explicitly (a local model server) may need no key.
     keyless_server = flavor == "openai" and base_url is not None
+    if prompt and token is None and not forced and not keyless_server:
+        token = _ask_token(flavor)
     use_offline = forced or (offline is None and token is None and not keyless_server)
 
     if not use_offline:
