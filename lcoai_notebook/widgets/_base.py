@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import traitlets
 
 from ._errors import describe, retry_after_seconds
-from ._runner import Runner, Stopped
+from ._runner import Runner, Stopped, running_loop
 from ._style import CSS
 
 __all__ = ["Panel", "Throttle", "default_client", "escape"]
@@ -198,8 +198,27 @@ class Panel(widgets.VBox):
         self._check_idle()
         return self.runner.run(lambda: self._guarded(make(), what, reraise=True))
 
+    def _soon(self, make: Callable[[], Coroutine[Any, Any, Any]], what: str) -> Any:
+        """Housekeeping a panel does by itself (listing models when it is built): with an
+        ``AsyncClient`` in a running loop an untracked task (the panel is not busy meanwhile),
+        otherwise now. Errors only go to the error line."""
+        loop = running_loop()
+        if self.runner.is_async and loop is not None:
+            async def quietly() -> Any:
+                try:
+                    return await make()
+                except Exception as exc:  # noqa: BLE001 - shown in the panel
+                    self._show_error(exc)
+                    return None
+
+            return loop.create_task(quietly())
+        try:
+            return self._twin(make, what)
+        except Exception:  # noqa: BLE001 - already shown in the panel
+            return None
+
     def stop(self) -> bool:
-        """Cancel the running request, if any; True when one was running."""
+        """Stop the running request, if any; True when one was running."""
         return self.runner.stop()
 
     # -- where widgets cannot render -------------------------------------------------------------

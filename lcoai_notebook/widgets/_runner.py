@@ -13,8 +13,10 @@ The same coroutine then serves two callers:
   (:meth:`Runner.start`): other clicks, Stop among them, are handled while it runs;
 - a *twin* (``panel.send(...)`` from a cell or a test) runs it to completion and returns its
   result (:meth:`Runner.run`). A notebook cell already runs inside the kernel's loop, which cannot
-  be re-entered, so twins run on one shared background loop and the cell waits for them; trait
-  changes made there still reach the page as they happen.
+  be re-entered, so with a sync ``Client`` twins run on one shared background loop and the cell
+  waits for them (trait changes made there still reach the page as they happen); with an
+  ``AsyncClient`` a twin called in a cell returns a task to ``await``, so the client stays on
+  the kernel's loop.
 
 ``stop()`` stops whatever the panel is running, from any thread (see :class:`Runner`).
 """
@@ -26,7 +28,7 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
-__all__ = ["Runner", "Stopped", "is_async_client", "worker_loop"]
+__all__ = ["Runner", "Stopped", "is_async_client", "running_loop", "worker_loop"]
 
 _WORKER: asyncio.AbstractEventLoop | None = None
 _WORKER_LOCK = threading.Lock()
@@ -44,7 +46,7 @@ def worker_loop() -> asyncio.AbstractEventLoop:
         return _WORKER
 
 
-def _running_loop() -> asyncio.AbstractEventLoop | None:
+def running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
@@ -165,7 +167,7 @@ class Runner:
     # -- gestures and twins ------------------------------------------------------------------------
     def start(self, make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
         """Run ``make()`` for a gesture: a task on the running loop, else to completion."""
-        if _running_loop() is None:
+        if running_loop() is None:
             return self.run(make)
         task = asyncio.get_running_loop().create_task(self._track(make()))
         self.task = task  # busy from now on, not only once the task has first run
@@ -174,11 +176,23 @@ class Runner:
         return task
 
     def run(self, make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-        """Run ``make()`` to completion and return its result (a twin)."""
-        loop = _running_loop()
+        """Run ``make()`` to completion and return its result (a twin).
+
+        With an ``AsyncClient`` called where a loop already runs (a notebook cell), the
+        operation becomes a task on that loop and the task is returned: ``await`` it for the
+        result, as with the client's own methods. An ``httpx.AsyncClient`` must stay on one
+        event loop, and the kernel's is the one its owner's cells use.
+        """
+        loop = running_loop()
         if loop is not None and loop is worker_loop():
             raise RuntimeError("a panel twin cannot wait for itself on the panels' loop; "
                                "await the panel's async method instead")
+        if loop is not None and self.is_async:
+            task = loop.create_task(self._track(make()))
+            self.task = task
+            # Whoever awaits the task still gets its error; nobody awaiting is not an error.
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+            return task
         future = asyncio.run_coroutine_threadsafe(self._track(make()), worker_loop())
         try:
             return future.result()
@@ -205,7 +219,7 @@ class Runner:
             return False
         self.stopping = True
         loop = task.get_loop()
-        if _running_loop() is loop:
+        if running_loop() is loop:
             event.set()
         else:
             loop.call_soon_threadsafe(event.set)

@@ -141,13 +141,16 @@ class ChatPanel(Panel):
                                            rows=2, layout=widgets.Layout(width="100%"))
         self.temperature = widgets.FloatSlider(value=1.0 if temperature is None else temperature,
                                                min=0.0, max=2.0, step=0.1,
-                                               description="Temperature", readout_format=".1f")
-        self.effort = widgets.Dropdown(description="Reasoning", options=_EFFORTS,
+                                               description="Temperature", readout_format=".1f",
+                                               style={"description_width": "initial"})
+        self.effort = widgets.Dropdown(description="Reasoning effort", options=_EFFORTS,
                                        value=reasoning_effort or "default",
-                                       layout=widgets.Layout(width="220px"))
+                                       style={"description_width": "initial"},
+                                       layout=widgets.Layout(width="240px"))
         self.max_tokens = widgets.BoundedIntText(
             value=max_completion_tokens or 0, min=0, max=1_000_000, description="Max tokens",
-            tooltip="0 = no limit", layout=widgets.Layout(width="200px"))
+            tooltip="0 = no limit", style={"description_width": "initial"},
+            layout=widgets.Layout(width="180px"))
         self.conversation = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.conversation.add_class("lco-log")
         self.prompt = PromptBox(placeholder="Ask something — Enter sends, Shift+Enter adds a "
@@ -169,6 +172,9 @@ class ChatPanel(Panel):
         self.load_button = widgets.Button(description="Load", icon="upload",
                                           tooltip="Load a conversation from JSON")
 
+        for button in (self.send_button, self.stop_button, self.regenerate_button,
+                       self.undo_button, self.clear_button, self.export_button, self.load_button):
+            button.layout.width = "auto"
         self.prompt.on_submit(lambda _box: self._on_send())
         self.send_button.on_click(lambda _b: self._on_send())
         self.stop_button.on_click(lambda _b: self.stop())
@@ -191,8 +197,7 @@ class ChatPanel(Panel):
                      files)
 
         self._set_models(self._table_models(), model)
-        if not self.runner.is_async:
-            self.refresh_models(prefer=model)
+        self._soon(lambda: self._list_models(model), "listing models")
         if self.autosave is not None and self.autosave.exists():
             self.load(self.autosave)
 
@@ -209,17 +214,18 @@ class ChatPanel(Panel):
         self.model_picker.value = current if current in options else default_model(options)
         self._show_model_controls()
 
-    def refresh_models(self, prefer: str | None = None) -> list[str]:
-        """Ask the service which models exist and offer its chat models (twin of opening the
-        picker); on failure the model table's list stays and the error line says why."""
-        async def work() -> list[str]:
-            listing = await self._call(self.client.models.list)
-            return chat_models((m.id for m in listing), self._today)
-
+    def refresh_models(self, prefer: str | None = None) -> Any:
+        """Ask the service which models exist and offer its chat models; returns the offered
+        ids (an awaitable of them with an ``AsyncClient`` in a notebook cell). On failure the
+        model table's list stays and the error line says why."""
         try:
-            models = self._twin(work, "listing models")
+            return self._twin(lambda: self._list_models(prefer), "listing models")
         except Exception:  # noqa: BLE001 - shown in the panel; the table's list stays usable
             return list(self.model_picker.options)
+
+    async def _list_models(self, prefer: str | None) -> list[str]:
+        listing = await self._call(self.client.models.list)
+        models = chat_models((m.id for m in listing), self._today)
         self._set_models(models or self._table_models(), prefer)
         return list(self.model_picker.options)
 

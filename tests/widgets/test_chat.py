@@ -329,3 +329,22 @@ def test_text_repr_for_nbconvert_and_github(emu: Emulator) -> None:
     assert plain.startswith("ChatPanel · gpt-4.1-mini · 1 exchange")
     assert "user: Hello <b>there</b>" in plain
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_with_an_async_client_in_a_running_loop_twins_are_awaited(emu: Emulator) -> None:
+    # As in a notebook cell: a loop is running, so the twin hands back a task on that loop
+    # (the AsyncClient stays on the loop its owner's cells use).
+    async def cell() -> None:
+        panel = ChatPanel(client=emu.async_client(), model="gpt-4.1-mini")
+        await asyncio.sleep(0.05)  # the model listing runs as a task meanwhile
+        assert not panel.busy
+        reply = await panel.send("Hello from a cell")
+        assert reply and panel.history[-1]["content"] == reply
+        with pytest.raises(lco.BadRequestError):
+            bad = ChatPanel(client=emu.async_client(
+                default_headers={"X-Emulator-Fault": "status=400"}, max_retries=0),
+                model="gpt-4.1-mini")
+            await bad.send("this fails")
+        assert bad.prompt.value == "this fails"
+
+    asyncio.run(cell())
