@@ -238,7 +238,8 @@ class ImageGallery(Panel):
                                               ensure_option=False,
                                               layout=widgets.Layout(width="180px"))
         self._n = widgets.BoundedIntText(value=1, min=1, max=10, description="n",
-                                         layout=widgets.Layout(width="110px"))
+                                         style={"description_width": "initial"},
+                                         layout=widgets.Layout(width="90px"))
         self._generate_button = widgets.Button(description="Generate", button_style="primary",
                                                icon="image")
         self._generate_button.on_click(self._on_generate)
@@ -252,7 +253,8 @@ class ImageGallery(Panel):
         self._pick = widgets.Dropdown(description="enlarge", options=[],
                                       layout=widgets.Layout(width="360px"))
         self._pick.observe(self._on_pick, names="value")
-        self._large = widgets.Image(layout=widgets.Layout(max_width="100%", width="auto"))
+        self._large = widgets.Image(layout=widgets.Layout(max_width="min(100%, 640px)",
+                                                          width="auto"))
         self._large_caption = widgets.HTML("")
         self._folder = widgets.Text(value=str(folder), description="folder",
                                     layout=widgets.Layout(width="320px"))

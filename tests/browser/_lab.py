@@ -138,21 +138,41 @@ class PageErrors:
         return [e for e in self.errors if not any(b in e for b in self.BENIGN)]
 
 
-def run_all(page: Any, app: str = "lab") -> None:
-    """Run every cell of the open notebook from the menu, as a person would."""
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    # JupyterLab may ask which kernel to start: take the notebook's own (Python 3).
-    page.wait_for_timeout(1500)
+def _accept_kernel_dialog(page: Any) -> None:
     dialog = page.locator(".jp-Dialog button.jp-mod-accept")
     if dialog.count():
         dialog.first.click()
-    # Wait for the kernel to be ready before running.
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.jp-Toolbar-kernelStatus, "
-        ".jp-Notebook-ExecutionIndicator, #jp-KernelStatus, .jp-KernelStatus')]"
-        ".length > 0", timeout=60_000)
-    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-    page.click("div.lm-Menu-itemLabel:text-is('Run All Cells')")
+
+
+def run_all(page: Any, app: str = "lab", attempts: int = 3) -> None:
+    """Run every cell of the open notebook from the menu, as a person would.
+
+    Waits for the kernel to be idle first (JupyterLab may ask which kernel to start: the
+    notebook's own is accepted), and clicks again if the first click came too early to start
+    anything (seen on a loaded machine).
+    """
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    for _ in range(attempts):
+        deadline = 60_000
+        while deadline > 0:
+            _accept_kernel_dialog(page)
+            if page.evaluate("() => /Idle/.test(document.body.innerText.match("
+                             "/(Python 3[^\\n]*)/)?.[0] || '') || "
+                             "!!document.querySelector('.jp-Notebook-ExecutionIndicator"
+                             "[data-status=\"idle\"]')"):
+                break
+            page.wait_for_timeout(500)
+            deadline -= 500
+        page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+        page.click("div.lm-Menu-itemLabel:text-is('Run All Cells')")
+        try:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
+                ".some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))", timeout=10_000)
+            return
+        except Exception:  # noqa: BLE001 - a click too early: try again
+            page.keyboard.press("Escape")
+    raise AssertionError("Run All Cells did not start the notebook")
 
 
 def wait_idle(page: Any, cells: int, timeout: float = 60_000) -> None:

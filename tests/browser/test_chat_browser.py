@@ -6,32 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _lab import Server, run_all, wait_idle, write_notebook
-from _scripted import SOURCE
+from _common import contrast, open_notebook
+from _lab import Server
 
 pytestmark = pytest.mark.browser
 
-CONTRAST_JS = """
-(sel) => {
-  const el = document.querySelector(sel);
-  const rgba = c => (c.match(/[\\d.]+/g) || []).map(Number);
-  const fg = rgba(getComputedStyle(el).color);
-  let node = el, bg = null;
-  while (node) {
-    const c = rgba(getComputedStyle(node).backgroundColor);
-    if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) { bg = c; break; }
-    node = node.parentElement;
-  }
-  bg = bg || [255, 255, 255];
-  const lin = x => {
-    x /= 255;
-    return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
-  };
-  const lum = c => 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
-  const a = lum(fg), b = lum(bg);
-  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-}
-"""
 
 XSS_PAYLOADS = [
     'Hello. <img src=x onerror="window.__xss1=1">',
@@ -43,22 +22,13 @@ XSS_PAYLOADS = [
 ]
 
 
-def _open(page: Any, server: Server, name: str, cells: list[str], app: str = "lab") -> None:
-    write_notebook(server.root / name, cells)
-    (server.root / "scripted.py").write_text(SOURCE)
-    path = f"/lab/tree/{name}?reset" if app == "lab" else f"/notebooks/{name}"
-    page.goto(server.url + path)
-    run_all(page, app)
-    wait_idle(page, len(cells))
-
-
 def _assistant_text(page: Any) -> str:
     return page.evaluate("() => [...document.querySelectorAll('.lco-assistant')]"
                          ".map(e => e.innerText).join('\\n')")
 
 
 def test_type_enter_and_send_stream_replies(page: Any, lab: Server, shots: Path) -> None:
-    _open(page, lab, "chat.ipynb", [
+    open_notebook(page, lab, "chat.ipynb", [
         "import lcoai_notebook as lco\nchat = lco.ChatPanel(model='gpt-4.1-mini')\nchat"])
     box = page.locator(".lco-prompt")
     box.fill("Why is the sea salty?")
@@ -83,7 +53,7 @@ def test_type_enter_and_send_stream_replies(page: Any, lab: Server, shots: Path)
 
 
 def test_stop_mid_stream_keeps_the_partial_reply(page: Any, lab: Server) -> None:
-    _open(page, lab, "stop.ipynb", [
+    open_notebook(page, lab, "stop.ipynb", [
         "import lcoai_notebook as lco\nfrom scripted import ScriptedClient\n"
         "slow = ScriptedClient([f'word{i} ' for i in range(300)], pause=0.05)\n"
         "chat = lco.ChatPanel(client=slow)\nchat"])
@@ -116,7 +86,7 @@ def _xss_notebook(page: Any, lab: Server, name: str, bypass: bool) -> None:
         # Show that the test can fail: with the inert renderer bypassed, the payloads run.
         cells[0] = ("import lcoai_notebook.widgets.chat as _c\n_c.markdown_html = lambda t: t\n"
                     + cells[0])
-    _open(page, lab, name, cells)
+    open_notebook(page, lab, name, cells)
     page.locator(".lco-prompt").fill("show me")
     page.locator(".lco-prompt").press("Enter")
     page.wait_for_function("() => /press here|click me/.test(document.querySelector("
@@ -147,12 +117,12 @@ def test_the_xss_check_fails_when_the_renderer_is_bypassed(page: Any, lab: Serve
 
 
 def test_dark_theme_reply_is_readable(page: Any, dark_lab: Server, shots: Path) -> None:
-    _open(page, dark_lab, "dark.ipynb", [
+    open_notebook(page, dark_lab, "dark.ipynb", [
         "import lcoai_notebook as lco\nchat = lco.ChatPanel(model='gpt-4.1-mini')\n"
         "chat.send('What makes a good workshop?')\nchat"])
     page.wait_for_selector(".lco-assistant p", timeout=30_000)
     assert page.evaluate("() => document.body.dataset.jpThemeLight") == "false"
-    ratio = page.evaluate(CONTRAST_JS, ".lco-assistant p")
+    ratio = contrast(page, ".lco-assistant p")
     assert ratio >= 4.5, ratio
     page.locator(".lco-panel").first.screenshot(path=str(shots / "chat-dark.png"))
     assert page.errors.real() == []
@@ -163,7 +133,7 @@ def test_chat_in_notebook_7(page: Any, tmp_path_factory: pytest.TempPathFactory,
     pytest.importorskip("notebook")
     server = Server(tmp_path_factory.mktemp("nb7"), app="notebook")
     try:
-        _open(page, server, "chat7.ipynb", [
+        open_notebook(page, server, "chat7.ipynb", [
             "import lcoai_notebook as lco\nchat = lco.ChatPanel(model='gpt-4.1-mini')\nchat"],
             app="notebook")
         page.locator(".lco-prompt").fill("Hello from Notebook 7")
