@@ -1,6 +1,7 @@
 """The ``lcoai-notebook`` command: ``emulator`` serves the offline emulator, ``lab`` opens the
 example notebooks in JupyterLab (offline unless a token is set)."""
 
+
 from __future__ import annotations
 
 import argparse
@@ -16,10 +17,23 @@ from typing import Any
 
 __all__ = ["main", "notebooks_dir", "serve_emulator"]
 
+_DESCRIPTION = ("Explore the OpenAI API (through LowCodeAPI) from Jupyter. 'lab' opens the "
+                "example notebooks in JupyterLab (offline unless LCOAI_API_TOKEN is set); "
+                "'emulator' serves the offline emulator on 127.0.0.1.")
+
+
+def _emulator_description() -> str:
+    from .emulator._config import DEFAULT_OPENAI_KEY, DEFAULT_TOKEN
+
+    return ("Serve the offline emulator of the OpenAI API (as LowCodeAPI forwards it, or plain "
+            "OpenAI) on 127.0.0.1. Base URL: http://127.0.0.1:PORT/openai for the lowcodeapi "
+            "flavor (it accepts the workshop token api_token=" + DEFAULT_TOKEN + "), "
+            "http://127.0.0.1:PORT/v1 for the openai flavor (Authorization: Bearer "
+            + DEFAULT_OPENAI_KEY + "). Responses are simulated.")
+
 
 def _emulator_parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Serve the lcoai-notebook emulator "
-                                     "(OpenAI / LowCodeAPI, offline) on 127.0.0.1.")
+    parser = argparse.ArgumentParser(prog=prog, description=_emulator_description())
     _add_emulator_args(parser)
     return parser
 
@@ -29,8 +43,10 @@ def _add_emulator_args(parser: argparse.ArgumentParser) -> None:
                         "port; default 8000)")
     parser.add_argument("--flavor", choices=("lowcodeapi", "openai"), default="lowcodeapi",
                         help="wire to emulate (default lowcodeapi)")
-    parser.add_argument("--stream-mode", choices=("incremental", "buffered"),
-                        default="incremental", help="how SSE streams are sent")
+    parser.add_argument("--stream-mode", choices=("incremental", "buffered"), default=None,
+                        help="how SSE streams are sent: buffered (the whole stream in one body, "
+                        "as LowCodeAPI sends it) or incremental (event by event); default "
+                        "buffered for lowcodeapi, incremental for openai")
     parser.add_argument("--latency", type=float, default=0.0,
                         help="seconds added to every response (default 0)")
     parser.add_argument("--fault-rate", type=float, default=0.0,
@@ -129,9 +145,13 @@ def lab(extra: Sequence[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lcoai-notebook`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="lcoai-notebook", description=__doc__)
+    from . import __version__
+
+    parser = argparse.ArgumentParser(prog="lcoai-notebook", description=_DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"lcoai-notebook {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    emu = sub.add_parser("emulator", help="serve the offline emulator on 127.0.0.1")
+    emu = sub.add_parser("emulator", help="serve the offline emulator on 127.0.0.1",
+                         description=_emulator_description())
     _add_emulator_args(emu)
     sub.add_parser("lab", help="open the example notebooks in JupyterLab (extra arguments go "
                    "to jupyter lab)", add_help=False)
@@ -148,7 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_emulator_args(ns: argparse.Namespace) -> int:
     """Serve the emulator as parsed from ``emulator`` command-line arguments."""
     try:
-        return serve_emulator(ns.port, ns.flavor, ns.stream_mode, latency=ns.latency,
+        stream_mode = ns.stream_mode or ("buffered" if ns.flavor == "lowcodeapi"
+                                         else "incremental")
+        return serve_emulator(ns.port, ns.flavor, stream_mode, latency=ns.latency,
                               fault_rate=ns.fault_rate, fault_seed=ns.fault_seed)
     except (ValueError, OSError) as exc:  # a bad option value, or the port is taken
         print(f"lcoai-notebook emulator: {exc}", file=sys.stderr)
