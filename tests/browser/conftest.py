@@ -40,8 +40,10 @@ def _browser_ready() -> None:
         pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(_browser_ready: None) -> Iterator[Any]:
+    # Module scope: Playwright's sync API keeps an event loop running in the main thread while
+    # it is open, which would break every later test that calls asyncio.run().
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
