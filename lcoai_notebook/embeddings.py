@@ -21,14 +21,16 @@ import numpy as np
 
 from . import _embed_cache
 from ._progress import progress_bar
-from .similarity import _as_matrix, cosine_similarity, top_k
+from .similarity import _as_matrix, _check_k, cosine_similarity, top_k
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["EmbeddingCache", "cosine_similarity", "embed", "embed_dataframe", "search", "top_k"]
+__all__ = ["EmbeddingCache", "EmbeddingCacheWarning", "cosine_similarity", "embed",
+           "embed_dataframe", "search", "top_k"]
 
 EmbeddingCache = _embed_cache.EmbeddingCache
+EmbeddingCacheWarning = _embed_cache.EmbeddingCacheWarning
 
 #: The API's own limits for one ``/embeddings`` request.
 MAX_INPUTS_PER_REQUEST = 2048
@@ -125,16 +127,43 @@ def _plan(
 
 
 def _source(client: Any) -> str:
-    """Where vectors come from, for the cache key: the base URL without credentials, query or
-    (on loopback, where an emulator's port changes every run) port."""
+    """Where vectors come from, for the cache key: the flavor and the full origin of the base URL
+    (scheme, host, port -- explicit even when default -- and base path), without credentials,
+    query or fragment.
+
+    The port always counts: two servers on one loopback host (an emulator on 127.0.0.1:8000
+    today, a local model server there tomorrow) are different servers. The consequence for the
+    emulator served over loopback is that its port changes every run, so each run fetches its
+    (free, simulated) vectors again and the cache file grows by one run's rows; that is the price
+    of never mixing servers. The in-process emulator keeps one URL (``http://emulator.invalid``):
+    ``.invalid`` is a reserved top-level domain (RFC 6761) that no network server can answer for,
+    so only code running in this process can -- for ``connect()``, the emulator shipped with this
+    package. Its vectors change between releases, so for such hosts the key also holds the
+    package version: an upgrade never serves the previous emulator's vectors.
+    """
     from urllib.parse import urlsplit
 
     url = str(getattr(client, "base_url", "") or type(client).__name__)
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port and host not in ("127.0.0.1", "localhost", "::1"):
-        host = f"{host}:{parts.port}"
-    return f"{parts.scheme}://{host}{parts.path}".rstrip("/")
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port: keep the text as written
+        port = None
+        host = parts.netloc.rpartition("@")[2].lower()
+    if port is None:
+        port = {"http": 80, "https": 443}.get(scheme)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # IPv6 literal
+    origin = f"{scheme}://{host}" + (f":{port}" if port is not None else "")
+    flavor = getattr(client, "flavor", None)
+    source = f"{flavor if isinstance(flavor, str) else 'openai'} {origin}{parts.path.rstrip('/')}"
+    if host.endswith(".invalid"):
+        from . import __version__
+
+        source += f" lcoai-notebook/{__version__}"
+    return source
 
 
 def _check_options(model: Any, dimensions: Any, batch_size: Any, max_concurrency: Any,
@@ -203,7 +232,12 @@ def embed(
         ``~/.cache/lcoai-notebook/embeddings.sqlite3`` (or ``$LCOAI_CACHE_DIR``), a path names
         the SQLite file (or its directory). Cached texts are not sent again; each response is
         stored as it arrives, so an interrupted run resumes where it stopped. The source is the
-        client's base URL, so simulated (emulator) vectors never stand in for live ones.
+        client's flavor and full base URL origin (scheme, host, port, path), so one server's
+        vectors (the emulator's simulated ones included) never stand in for another's. Every
+        row is checked (length and digest): a damaged row is fetched again, never returned.
+        A cache that cannot be written (read-only file or folder, full disk) is still read,
+        and the new vectors are returned with one :class:`EmbeddingCacheWarning`. A SQLite
+        file of another program is refused (ValueError) and left unchanged.
     progress : bool, optional
         Show a tqdm bar; by default only when more than 4,096 texts must be sent.
     via : {"direct", "batch"}, default "direct"
@@ -464,9 +498,13 @@ def search(
     """
     import pandas as pd
 
+    # Everything that can be judged without the vectors is judged before any request is sent.
+    _check_k(k)
     query_is_text = isinstance(query, str)
     if query_is_text and not query:
         raise ValueError("query is an empty string")
+    if _is_empty(corpus):
+        raise ValueError("corpus is empty: search needs at least one text or vector to rank")
     corpus_is_text = _looks_like_texts(corpus)
     labels: list[Any] | None = None
     if corpus_is_text:
@@ -499,6 +537,16 @@ def search(
         },
         index=pd.Index(rows, name="index"),
     )
+
+
+def _is_empty(value: Any) -> bool:
+    """True for a corpus with no rows: an empty list/tuple/Series/array (or an (0, d) array)."""
+    if isinstance(value, (list, tuple)):
+        return len(value) == 0
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and len(shape) >= 1:
+        return shape[0] == 0
+    return False
 
 
 def _looks_like_texts(value: Any) -> bool:

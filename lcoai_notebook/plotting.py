@@ -30,9 +30,17 @@ def _new_axes(figsize: tuple[float, float]) -> Any:
     return ax
 
 
+def _literal(text: str) -> str:
+    """``text`` drawn as written: matplotlib parses text holding an even number of ``$`` as
+    mathtext (and raises at draw time on ``$x^{$``); an escaped ``\\$`` is a plain dollar."""
+    return text.replace("$", r"\$")
+
+
 def _short(label: Any) -> str:
+    """A label taken from data: one line, at most 32 characters, drawn literally."""
     text = " ".join(str(label).split())
-    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
+    text = text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
+    return _literal(text)
 
 
 def plot_similarity(
@@ -114,7 +122,7 @@ def plot_similarity(
                 ax.text(j, i, f"{float(matrix[i, j]):.2f}", ha="center", va="center",
                         color="black" if light[i, j] else "white", fontsize=8)
     if from_texts:
-        ax.set_title(f"Cosine similarity ({model})")
+        ax.set_title(_literal(f"Cosine similarity ({model})"))
     return ax
 
 
@@ -178,7 +186,14 @@ def _pca(x: np.ndarray) -> np.ndarray:
         evals, evecs = np.linalg.eigh(xc.T @ xc)
         comps = evecs[:, ::-1][:, :2].T
     else:
-        comps = np.linalg.svd(xc, full_matrices=False)[2][:2]
+        # Wide data (few texts, many dimensions): the n x n Gram matrix's eigenvectors are the
+        # left singular vectors; the loadings follow from them without an SVD of (n, d).
+        evals, evecs = np.linalg.eigh(xc @ xc.T)
+        order = np.argsort(evals)[::-1][:2]
+        keep = order[evals[order] > evals.max() * 1e-12] if evals.max() > 0 else order[:0]
+        comps = (xc.T @ evecs[:, keep] / np.sqrt(evals[keep])).T
+        if comps.shape[0] == 0:  # every point the same: no direction at all
+            comps = np.zeros((1, xc.shape[1]))
     idx = np.argmax(np.abs(comps), axis=1)
     comps = comps * np.sign(comps[np.arange(comps.shape[0]), idx])[:, None]
     coords = xc @ comps.T

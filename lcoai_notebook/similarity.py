@@ -45,21 +45,66 @@ def _as_matrix(x: Any, name: str) -> np.ndarray:
     return arr
 
 
-def _inv_norms(m: np.ndarray, name: str, offset: int = 0) -> np.ndarray:
-    """1/||row|| as float32, 0 for all-zero rows; NaN/inf rows raise ValueError."""
+def _check_k(k: Any) -> None:
+    """``k`` is a positive int (numpy integers too), or TypeError/ValueError naming it."""
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"k must be a positive int, got {type(k).__name__}")
+    if k < 1:
+        raise ValueError(f"k must be a positive int, got {k}")
+
+
+#: Row norms computed in float32 are trusted between these bounds. Above, the sum of squares
+#: overflowed (a finite row such as [1e20, 1]); below, it lost precision in subnormals or
+#: underflowed to 0 (a row such as [1e-30, 0] is not a zero vector).
+_NORM_LOW, _NORM_HIGH = np.float32(1e-18), np.float32(1.8e19)
+
+
+def _inv_norms(
+    m: np.ndarray, name: str, offset: int = 0, orig: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """1/||row|| as float32 (0 for all-zero rows) for a float32 matrix ``m``.
+
+    The fast path is one float32 pass; the rare rows whose float32 norm is out of range are
+    redone in float64 from ``orig`` (the values before conversion, default ``m``), scaled by
+    their largest magnitude. Returns ``(inv, rows, units)``: those rows' indices and their
+    float32 unit vectors, which the caller puts in place of the rows (their ``inv`` is 1).
+    NaN/inf rows raise ValueError naming the row."""
     norms = np.sqrt(np.einsum("ij,ij->i", m, m))
-    bad = ~np.isfinite(norms)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0]) + offset
-        raise ValueError(
-            f"{name} row {row} contains NaN or infinity (or values too large for float32)")
     inv = np.zeros(norms.shape, dtype=np.float32)
-    np.divide(1.0, norms, out=inv, where=norms > 0)
-    return inv
+    ok = (norms >= _NORM_LOW) & (norms <= _NORM_HIGH)
+    np.divide(1.0, norms, out=inv, where=ok)
+    rows = np.flatnonzero(~ok)
+    if rows.size == 0:
+        return inv, rows, np.empty((0, m.shape[1]), dtype=np.float32)
+    x = np.asarray((m if orig is None else orig)[rows], dtype=np.float64)
+    finite = np.isfinite(x).all(axis=1)
+    if not finite.all():
+        row = int(rows[np.flatnonzero(~finite)[0]]) + offset
+        raise ValueError(f"{name} row {row} contains NaN or infinity")
+    scale = np.abs(x).max(axis=1)
+    nonzero = scale > 0
+    x[nonzero] /= scale[nonzero, None]
+    n = np.sqrt(np.einsum("ij,ij->i", x, x))
+    units = np.zeros(x.shape, dtype=np.float32)
+    units[nonzero] = x[nonzero] / n[nonzero, None]
+    inv[rows] = np.where(nonzero, 1.0, 0.0)
+    return inv, rows, units
 
 
 def _f32(m: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(m, dtype=np.float32)
+    # Values beyond float32's range become inf here; _inv_norms redoes those rows from the
+    # original values, so the cast's overflow warning would only alarm.
+    with np.errstate(over="ignore"):
+        return np.ascontiguousarray(m, dtype=np.float32)
+
+
+def _unit_rows(m: np.ndarray, name: str) -> np.ndarray:
+    """The rows of ``m`` scaled to unit length, float32 (zero rows stay zero)."""
+    m32 = _f32(m)
+    inv, rows, units = _inv_norms(m32, name, orig=m)
+    out = m32 * inv[:, None]
+    out[rows] = units
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,15 +138,15 @@ def cosine_similarity(a: Any, b: Any = None) -> np.ndarray:
     >>> cosine_similarity([[1, 0], [0, 2]], [1, 1]).astype(float).round(3).tolist()
     [[0.707], [0.707]]
     """
-    a2 = _f32(_as_matrix(a, "a"))
-    b2 = a2 if b is None else _f32(_as_matrix(b, "b"))
+    a2 = _as_matrix(a, "a")
+    b2 = a2 if b is None else _as_matrix(b, "b")
     if a2.shape[1] != b2.shape[1]:
         raise ValueError(
             f"a and b must have vectors of the same length: a has shape {a2.shape}, "
             f"b has shape {b2.shape}"
         )
-    an = a2 * _inv_norms(a2, "a")[:, None]
-    bn = an if b is None else b2 * _inv_norms(b2, "b")[:, None]
+    an = _unit_rows(a2, "a")
+    bn = an if b is None else _unit_rows(b2, "b")
     return np.dot(an, bn.T)
 
 
@@ -151,10 +196,7 @@ def top_k(queries: Any, corpus: Any, k: int = 10) -> tuple[np.ndarray, np.ndarra
     >>> idx.tolist()
     [[1, 2]]
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise TypeError(f"k must be a positive int, got {type(k).__name__}")
-    if k < 1:
-        raise ValueError(f"k must be a positive int, got {k}")
+    _check_k(k)
     q = _as_matrix(queries, "queries")
     c = _as_matrix(corpus, "corpus")
     if q.shape[1] != c.shape[1]:
@@ -171,11 +213,15 @@ def top_k(queries: Any, corpus: Any, k: int = 10) -> tuple[np.ndarray, np.ndarra
     # Convert the queries once when that is cheap; otherwise block by block.
     whole_q = _f32(q) if q.nbytes <= (64 << 20) or q.dtype == np.float32 else None
     qb = min(nq, _QUERY_BLOCK)
-    inv_q = np.concatenate([
-        _inv_norms(whole_q[r0:r0 + qb] if whole_q is not None else _f32(q[r0:r0 + qb]),
-                   "queries", offset=r0)
-        for r0 in range(0, nq, qb)
-    ])
+    inv_q = np.empty(nq, dtype=np.float32)
+    # Query rows whose float32 norm is out of range (e.g. [1e20, 1]) are searched as their unit
+    # vectors (inv 1), so neither their norm nor their dot products overflow.
+    q_fix: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for r0 in range(0, nq, qb):
+        qq = whole_q[r0:r0 + qb] if whole_q is not None else _f32(q[r0:r0 + qb])
+        inv_q[r0:r0 + qb], rows, units = _inv_norms(qq, "queries", r0, q[r0:r0 + qb])
+        if rows.size:
+            q_fix[r0] = (rows, units)
     cb = max(1, min(n, _BUF_ELEMS // qb))
     if c.dtype != np.float32 or not c.flags.c_contiguous:
         # Chunks are converted copies: bound them too (~64 MB each).
@@ -192,13 +238,20 @@ def top_k(queries: Any, corpus: Any, k: int = 10) -> tuple[np.ndarray, np.ndarra
         width = min(cb, max(4 * kk, 2048)) if first else cb
         stop = min(n, start + width)
         first = False
-        chunk = c[start:stop]
+        chunk = orig = c[start:stop]
         if chunk.dtype != np.float32 or not chunk.flags.c_contiguous:
             chunk = _f32(chunk)
-        inv_c = _inv_norms(chunk, "corpus", offset=start)
+        inv_c, rows, units = _inv_norms(chunk, "corpus", start, orig)
+        if rows.size:
+            # A copy (the corpus is the caller's, maybe read in place): rows as unit vectors.
+            chunk = chunk.copy() if chunk is orig else chunk
+            chunk[rows] = units
         for r0 in range(0, nq, qb):
             r1 = min(nq, r0 + qb)
             qq = whole_q[r0:r1] if whole_q is not None else _f32(q[r0:r1])
+            if r0 in q_fix:
+                qq = qq.copy()
+                qq[q_fix[r0][0]] = q_fix[r0][1]
             scores = buf[: (r1 - r0) * (stop - start)].reshape(r1 - r0, stop - start)
             np.dot(qq, chunk.T, out=scores)
             _select(

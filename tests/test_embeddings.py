@@ -205,7 +205,7 @@ def test_cache_is_per_source(emu, tmp_path):
     with _client(emu) as client:
         lco.embed(["hello"], client, cache=path)
     rec = Recorder(emu.transport())
-    other = lco.Client(api_token=emu.api_token, base_url="http://other.invalid/v1", flavor="openai",
+    other = lco.Client(api_token=emu.api_token, base_url="http://localhost/v1", flavor="openai",
                        http_client=httpx.Client(transport=rec), owns_http_client=True)
     with other:
         lco.embed(["hello"], other, cache=path)
@@ -280,9 +280,9 @@ def test_damaged_cache_rows_are_fetched_again(emu, tmp_path):
     with _client(emu) as client:
         ref = lco.embed(texts, client, cache=path, dimensions=8)
     db = sqlite3.connect(path)
-    keys = [row[0] for row in db.execute("SELECT key FROM embeddings")]
-    db.execute("UPDATE embeddings SET vec = substr(vec, 1, 10) WHERE key = ?", (keys[0],))
-    db.execute("UPDATE embeddings SET vec = substr(vec, 1, 16) WHERE key = ?", (keys[1],))
+    keys = [row[0] for row in db.execute("SELECT key FROM vectors")]
+    db.execute("UPDATE vectors SET vec = substr(vec, 1, 10) WHERE key = ?", (keys[0],))
+    db.execute("UPDATE vectors SET vec = substr(vec, 1, 16) WHERE key = ?", (keys[1],))
     db.commit()
     db.close()
     rec = Recorder(emu.transport())
@@ -297,8 +297,8 @@ def test_damaged_cache_rows_are_fetched_again(emu, tmp_path):
         # Without `dimensions`, the length most rows share is the right one.
         full = lco.embed(texts, client, cache=path)
         db = sqlite3.connect(path)
-        db.execute("UPDATE embeddings SET vec = substr(vec, 1, 16) WHERE length(vec) = 6144 "
-                   "AND key = (SELECT min(key) FROM embeddings WHERE length(vec) = 6144)")
+        db.execute("UPDATE vectors SET vec = substr(vec, 1, 16) WHERE length(vec) = 6144 "
+                   "AND key = (SELECT min(key) FROM vectors WHERE length(vec) = 6144)")
         db.commit()
         db.close()
         np.testing.assert_array_equal(lco.embed(texts, client, cache=path), full)
@@ -492,3 +492,22 @@ def test_search_validation():
         lco.search(np.eye(3)[:2], corpus)
     with pytest.raises(ValueError, match=r"queries has shape \(1, 2\), corpus has shape \(3, 3\)"):
         lco.search([1, 0], corpus)
+
+
+@pytest.mark.parametrize(("query", "corpus", "kwargs", "exc", "pattern"), [
+    ("q", ["a", "b"], {"k": 0}, ValueError, "k must be a positive int, got 0"),
+    ("q", ["a", "b"], {"k": -3}, ValueError, "k must be a positive int, got -3"),
+    ("q", ["a", "b"], {"k": 2.0}, TypeError, "k must be a positive int, got float"),
+    ("q", ["a", "b"], {"k": True}, TypeError, "k must be a positive int, got bool"),
+    ("q", [], {}, ValueError, "corpus is empty"),
+    ("q", (), {}, ValueError, "corpus is empty"),
+    ("q", pd.Series([], dtype=object), {}, ValueError, "corpus is empty"),
+    ("q", np.zeros((0, 8)), {}, ValueError, "corpus is empty"),
+    (np.ones(8), [], {}, ValueError, "corpus is empty"),
+])
+def test_search_checks_k_and_corpus_before_any_request(emu, query, corpus, kwargs, exc, pattern):
+    rec = Recorder(emu.transport())
+    with _client(emu, rec) as client:
+        with pytest.raises(exc, match=pattern):
+            lco.search(query, corpus, client=client, **kwargs)
+    assert rec.requests == 0

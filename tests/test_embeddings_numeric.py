@@ -70,6 +70,38 @@ def test_cosine_zero_rows_give_zero_without_warnings():
     assert s[1, 1] == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("row", [
+    [1e20, 1.0],  # float32 squares overflow: the reported case
+    [3e38, 3e38],  # near float32's largest value
+    [1e-30, 0.0],  # float32 squares underflow to 0: not a zero vector
+    [1e-40, 2e-40],  # subnormal float32 values
+])
+def test_cosine_of_finite_rows_whatever_their_magnitude(row):
+    x = np.array([row, [1.0, 1.0], [0.0, 1.0]], dtype=np.float32)
+    s = cosine_similarity(x)
+    np.testing.assert_allclose(s, _reference_cos(x.astype(np.float64), x.astype(np.float64)),
+                               rtol=1e-6, atol=1e-6)
+    assert np.isclose(s[0, 0], 1.0)
+
+
+def test_cosine_of_float64_rows_beyond_float32_range():
+    a = np.array([[1e300, 1e299], [1.0, 0.0]])
+    s = cosine_similarity(a, [[10.0, 1.0]])  # no overflow warning either: warnings are errors
+    np.testing.assert_allclose(s, _reference_cos(a / [[1e299], [1]], [[10.0, 1.0]]), rtol=1e-6)
+
+
+def test_top_k_with_huge_and_tiny_rows():
+    corpus = np.array([[1e20, 1.0], [1.0, 1.0], [-1e-30, 0.0], [0.0, 1e20]], dtype=np.float32)
+    before = corpus.copy()
+    for q in ([1e20, 1.0], [1.0, 0.0], [1e-30, 1e-30]):
+        idx, sc = top_k(q, corpus, k=4)
+        ref_i, ref_s = _reference_top_k(np.array([q], dtype=np.float64),
+                                        corpus.astype(np.float64), 4)
+        np.testing.assert_array_equal(idx, ref_i)
+        np.testing.assert_allclose(sc, ref_s, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(corpus, before)  # the caller's corpus is never changed
+
+
 def test_cosine_mismatched_lengths_name_both_shapes():
     with pytest.raises(ValueError, match=r"a has shape \(2, 3\), b has shape \(4, 5\)"):
         cosine_similarity(np.ones((2, 3)), np.ones((4, 5)))

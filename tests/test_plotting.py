@@ -229,3 +229,45 @@ def test_import_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+# -- labels from data are drawn literally, never as mathtext ----------------------------------
+
+MATHY = ["$x^{$", "price $5 and $6", r"a\$b", "$$", "plain"]
+
+
+def _drawn(text_artist):
+    """What matplotlib draws for a Text: (string, is it mathtext)."""
+    return text_artist._preprocess_math(text_artist.get_text())
+
+
+def test_similarity_labels_and_title_with_dollars_draw_literally():
+    fig = Figure()
+    ax = fig.subplots()
+    n = len(MATHY)
+    plot_similarity(np.eye(n), MATHY, ax=ax)
+    fig.canvas.draw()  # Agg: mathtext errors surface here
+    assert [_drawn(t) for t in ax.get_yticklabels()] == [(s, False) for s in MATHY]
+    assert [_drawn(t) for t in ax.get_xticklabels()] == [(s, False) for s in MATHY]
+
+
+def test_similarity_from_texts_with_dollars_draws_literally():
+    texts = ["$x^{$", "costs $5 or $6"]
+    fig = Figure()
+    ax = fig.subplots()
+    with _emu_client() as client:
+        plot_similarity(texts, ax=ax, client=client)
+    fig.canvas.draw()
+    assert [_drawn(t) for t in ax.get_yticklabels()] == [(s, False) for s in texts]
+    assert _drawn(ax.title) == ("Cosine similarity (text-embedding-3-small)", False)
+
+
+def test_embeddings_annotations_and_legend_with_dollars_draw_literally():
+    fig = Figure()
+    ax = fig.subplots()
+    x = np.random.default_rng(4).standard_normal((len(MATHY), 3))
+    plot_embeddings(x, labels=MATHY, color=["$a", "$a", "b$", "$c$", "$c$"], ax=ax)
+    fig.canvas.draw()
+    assert [_drawn(t) for t in ax.texts] == [(s, False) for s in MATHY]
+    legend = [_drawn(t) for t in ax.get_legend().get_texts()]
+    assert legend == [("$a", False), ("b$", False), ("$c$", False)]

@@ -35,6 +35,7 @@ __all__ = [
     "BatchRequestError",
     "BatchResults",
     "Batches",
+    "REQUEST_KEYS",
 ]
 
 BATCH_ENDPOINTS = (
@@ -149,15 +150,45 @@ _RESULT_CAST: dict[str, Any] = {
 }
 
 
+#: The top-level request properties of each endpoint whose schema we check before uploading,
+#: from OpenAI's OpenAPI spec (``CreateChatCompletionRequest``, ``CreateEmbeddingRequest``,
+#: ``CreateCompletionRequest``, ``CreateModerationRequest`` with their ``allOf`` parts; a test
+#: compares this table with the spec). A body with any other key would fail on every line after
+#: the whole file was uploaded and waited for, so it is refused first.
+REQUEST_KEYS: dict[str, frozenset[str]] = {
+    "/v1/chat/completions": frozenset({
+        "audio", "frequency_penalty", "function_call", "functions", "logit_bias", "logprobs",
+        "max_completion_tokens", "max_tokens", "messages", "metadata", "modalities", "model",
+        "moderation", "n", "parallel_tool_calls", "prediction", "presence_penalty",
+        "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention",
+        "reasoning_effort", "response_format", "safety_identifier", "seed", "service_tier",
+        "stop", "store", "stream", "stream_options", "temperature", "tool_choice", "tools",
+        "top_logprobs", "top_p", "user", "verbosity", "web_search_options",
+    }),
+    "/v1/embeddings": frozenset({"dimensions", "encoding_format", "input", "model", "user"}),
+    "/v1/completions": frozenset({
+        "best_of", "echo", "frequency_penalty", "logit_bias", "logprobs", "max_tokens", "model",
+        "n", "presence_penalty", "prompt", "seed", "stop", "stream", "stream_options", "suffix",
+        "temperature", "top_p", "user",
+    }),
+    "/v1/moderations": frozenset({"input", "model"}),
+}
+#: The keys of one line of a batch input file, as OpenAI's docs write them.
+_LINE_KEYS = frozenset({"custom_id", "method", "url", "body"})
+
+
 def build_jsonl(requests: Sequence[Any], endpoint: str) -> tuple[bytes, list[str]]:
     """The batch input file for ``requests`` and the custom_id of each, in order.
 
-    Each request is a body dict (custom_id ``request-<i>``) or a ``(custom_id, body)`` pair.
+    Each request is a body dict (custom_id ``request-<i>``), a ``(custom_id, body)`` pair, or a
+    whole batch line ``{"custom_id", "method": "POST", "url": endpoint, "body"}`` as in OpenAI's
+    docs. Everything is checked before anything is sent: custom_ids unique, every ``url`` equal
+    to ``endpoint``, and (for the endpoints in ``REQUEST_KEYS``) no unknown body keys.
     """
     if isinstance(requests, (str, bytes, dict)) or not isinstance(requests, Sequence):
         raise TypeError(
-            "requests must be a list of request bodies (dicts) or (custom_id, body) pairs, "
-            f"got {type(requests).__name__}"
+            "requests must be a list of request bodies (dicts), (custom_id, body) pairs or "
+            f"batch lines, got {type(requests).__name__}"
         )
     if not requests:
         raise ValueError("requests is empty: a batch needs at least one request")
@@ -166,26 +197,38 @@ def build_jsonl(requests: Sequence[Any], endpoint: str) -> tuple[bytes, list[str
             f"requests has {len(requests)} items; a batch takes at most {MAX_BATCH_REQUESTS}: "
             "split it into several batches"
         )
+    known = REQUEST_KEYS.get(endpoint)
     ids: list[str] = []
     lines: list[str] = []
     seen: set[str] = set()
     for i, item in enumerate(requests):
-        if isinstance(item, dict):
+        if isinstance(item, dict) and _is_line(item):
+            cid, body = item.get("custom_id"), item.get("body")
+            _check_line(i, item, endpoint)
+        elif isinstance(item, dict):
             cid, body = f"request-{i}", item
         elif isinstance(item, (tuple, list)) and len(item) == 2:
             cid, body = item
-            if not isinstance(cid, str) or not cid:
-                raise TypeError(f"requests[{i}]: custom_id must be a non-empty string, got {cid!r}")
         else:
             raise TypeError(
-                f"requests[{i}] must be a body dict or a (custom_id, body) pair, "
-                f"got {type(item).__name__}"
+                f"requests[{i}] must be a body dict, a (custom_id, body) pair or a batch line "
+                f"{{'custom_id', 'method', 'url', 'body'}}, got {type(item).__name__}"
             )
+        if not isinstance(cid, str) or not cid:
+            raise TypeError(f"requests[{i}]: custom_id must be a non-empty string, got {cid!r}")
         if not isinstance(body, dict):
             raise TypeError(f"requests[{i}]: the body must be a dict, got {type(body).__name__}")
         if cid in seen:
             raise ValueError(f"requests[{i}]: custom_id {cid!r} is used twice; ids must be unique")
         seen.add(cid)
+        if known is not None:
+            unknown = sorted(str(k) for k in body if k not in known)
+            if unknown:
+                hint = (" (a batch line? it needs custom_id and body, and may have method and url)"
+                        if set(unknown) & _LINE_KEYS else "")
+                raise ValueError(
+                    f"requests[{i}]: unknown key(s) {', '.join(map(repr, unknown))} for "
+                    f"{endpoint}{hint}; accepted: {', '.join(sorted(known))}")
         try:
             line = json.dumps(
                 {"custom_id": cid, "method": "POST", "url": endpoint, "body": body},
@@ -196,6 +239,24 @@ def build_jsonl(requests: Sequence[Any], endpoint: str) -> tuple[bytes, list[str
         ids.append(cid)
         lines.append(line)
     return ("\n".join(lines) + "\n").encode("utf-8"), ids
+
+
+def _is_line(item: dict[str, Any]) -> bool:
+    """A whole batch line: ``custom_id`` and ``body``, and nothing outside the line's keys (no
+    endpoint's request body has either key, so a body is never taken for a line)."""
+    return "custom_id" in item and "body" in item and set(item) <= _LINE_KEYS
+
+
+def _check_line(i: int, item: dict[str, Any], endpoint: str) -> None:
+    method = item.get("method", "POST")
+    if method != "POST":
+        raise ValueError(f"requests[{i}]: method must be 'POST' (the only batch method), "
+                         f"got {method!r}")
+    url = item.get("url", endpoint)
+    if url != endpoint:
+        raise ValueError(f"requests[{i}]: url {url!r} differs from endpoint {endpoint!r}; a "
+                         "batch sends every request to one endpoint: pass endpoint=" + repr(url)
+                         + " or split the batch")
 
 
 def collate(
@@ -361,8 +422,11 @@ class Batches(Resource):
         Parameters
         ----------
         requests : list
-            Request bodies (dicts, given ``custom_id`` ``"request-<i>"``) or
-            ``(custom_id, body)`` pairs; every body goes to ``endpoint``.
+            Request bodies (dicts, given ``custom_id`` ``"request-<i>"``), ``(custom_id, body)``
+            pairs, or whole batch lines ``{"custom_id", "method": "POST", "url", "body"}`` (the
+            format of OpenAI's docs; ``url`` must equal ``endpoint``). Every body goes to
+            ``endpoint``; for chat completions, completions, embeddings and moderations a body
+            with a key the endpoint does not define is refused before anything is uploaded.
         endpoint : str
             One of ``BATCH_ENDPOINTS``.
         completion_window : {"24h"}
@@ -509,6 +573,14 @@ def _run_flow(data: bytes, ids: list[str], endpoint: str, completion_window: str
             f"{exc}. Later: client.batches.wait({batch_id!r}) then "
             f"client.batches.results({batch_id!r})"
         ) from None
+    if batch.get("status") == "failed":
+        # Nothing ran, so nothing will ever read the input file: remove it, as after a failed
+        # create. The batch failure is the error worth reporting.
+        try:
+            yield make_spec("DELETE", "/files/{file_id}", dict(kwargs),
+                            path_params={"file_id": upload.get("id")})
+        except Exception:  # noqa: S110
+            pass
     _check_not_failed(batch)
     out, err = yield from _download(batch, kwargs)
     return collate(ids, out, err, batch)

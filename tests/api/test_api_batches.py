@@ -51,11 +51,99 @@ def test_build_jsonl_lines_and_custom_ids():
     ([("id", "body")], TypeError, r"requests\[0\]: the body must be a dict"),
     ([("", {})], TypeError, "custom_id"),
     ([("request-1", {}), {}], ValueError, "used twice"),
-    ([{"x": object()}], TypeError, "JSON"),
+    ([{"input": object()}], TypeError, "JSON"),
 ])
 def test_build_jsonl_rejects_bad_requests(requests, exc, match):
     with pytest.raises(exc, match=match):
         build_jsonl(requests, "/v1/embeddings")
+
+
+def _line(cid, body, url="/v1/embeddings", **extra):
+    return {"custom_id": cid, "method": "POST", "url": url, "body": body, **extra}
+
+
+def test_build_jsonl_takes_whole_batch_lines_keeping_their_custom_ids():
+    reqs = [_line(f"doc-{i}", {"model": "m", "input": f"t{i}"}) for i in range(3)]
+    reqs.append({"custom_id": "no-method", "body": {"model": "m", "input": "x"}})
+    reqs.append(("pair", {"model": "m", "input": "y"}))
+    data, ids = build_jsonl(reqs, "/v1/embeddings")
+    assert ids == ["doc-0", "doc-1", "doc-2", "no-method", "pair"]
+    lines = [json.loads(x) for x in data.decode().splitlines()]
+    assert lines[:3] == reqs[:3]  # written back exactly as given
+    assert lines[3] == _line("no-method", {"model": "m", "input": "x"})
+
+
+@pytest.mark.parametrize("requests, match", [
+    ([_line("a", {"model": "m", "input": "x"}, url="/v1/chat/completions")],
+     r"requests\[0\]: url '/v1/chat/completions' differs from endpoint '/v1/embeddings'"),
+    ([_line("a", {"model": "m", "input": "x"}, method="GET")], r"method must be 'POST'"),
+    ([_line("a", {"model": "m", "input": "x"}), _line("a", {"model": "m", "input": "y"})],
+     r"requests\[1\]: custom_id 'a' is used twice"),
+    ([_line("a", {"model": "m", "input": "x"}), ("a", {"model": "m", "input": "y"})],
+     "used twice"),
+    ([{"model": "m", "input": "x", "temprature": 0}],
+     r"requests\[0\]: unknown key\(s\) 'temprature' for /v1/embeddings; accepted: dimensions"),
+    ([{"custom_id": "a", "url": "/v1/embeddings", "input": "x", "model": "m"}],
+     r"unknown key\(s\) 'custom_id', 'url' .*a batch line\?"),
+])
+def test_build_jsonl_refuses_bad_lines_and_unknown_keys(requests, match):
+    with pytest.raises(ValueError, match=match):
+        build_jsonl(requests, "/v1/embeddings")
+
+
+@pytest.mark.parametrize("endpoint, body", [
+    ("/v1/chat/completions", {"model": "m", "messages": [], "max_token": 5}),
+    ("/v1/completions", {"model": "m", "prompt": "x", "message": "y"}),
+    ("/v1/moderations", {"input": "x", "threshold": 0.5}),
+])
+def test_unknown_keys_are_refused_per_endpoint(endpoint, body):
+    with pytest.raises(ValueError, match=f"unknown key.* for {endpoint}"):
+        build_jsonl([body], endpoint)
+    # Endpoints without a table pass bodies through.
+    build_jsonl([body], "/v1/responses")
+
+
+def test_request_key_table_matches_the_openapi_spec():
+    from _schema import spec as load_spec
+
+    from lcoai_notebook.api.batches import REQUEST_KEYS
+
+    spec = load_spec()
+    schemas = spec["components"]["schemas"]
+
+    def props(s):
+        if "$ref" in s:
+            return props(schemas[s["$ref"].rsplit("/", 1)[1]])
+        out = set(s.get("properties", {}))
+        for part in ("allOf", "anyOf", "oneOf"):
+            for sub in s.get(part, []):
+                out |= props(sub)
+        return out
+
+    for endpoint, keys in REQUEST_KEYS.items():
+        op = spec["paths"][endpoint.removeprefix("/v1")]["post"]
+        (content,) = op["requestBody"]["content"].values()
+        assert set(keys) == props(content["schema"]), endpoint
+
+
+def test_run_with_1000_batch_lines_uploads_them_with_their_ids():
+    server = BatchServer()
+    reqs = [_line(f"doc-{i}", {"model": "text-embedding-3-small", "input": f"text {i}"})
+            for i in range(1000)]
+    res = Batches(FakeRequester(server)).run(reqs, endpoint="/v1/embeddings",
+                                             poll_interval=0.001, progress=False)
+    assert res.ok and len(res) == 1000 and res.custom_ids[:2] == ["doc-0", "doc-1"]
+    uploaded = [json.loads(x) for x in server.files["file-in"].decode().splitlines()]
+    assert uploaded == reqs
+    np.testing.assert_array_equal(res.to_numpy()[:, 0], np.arange(1000))
+
+
+def test_run_refuses_unknown_keys_before_uploading():
+    req = FakeRequester(BatchServer())
+    reqs = [{"model": "m", "input": "fine"}] * 999 + [{"model": "m", "inputs": "typo"}]
+    with pytest.raises(ValueError, match=r"requests\[999\]: unknown key\(s\) 'inputs'"):
+        Batches(req).run(reqs, endpoint="/v1/embeddings", progress=False)
+    assert req.specs == []
 
 
 def test_create_list_retrieve_cancel_shapes():
@@ -285,6 +373,7 @@ def test_run_whole_batch_failure_raises_with_the_batch():
         Batches(FakeRequester(server)).run(_requests(3), endpoint="/v1/embeddings",
                                            poll_interval=0.001, progress=False)
     assert info.value.batch.status == "failed"
+    assert server.deleted == ["file-in"]  # the useless input file is not left behind
 
 
 def test_run_create_failure_deletes_the_uploaded_file():
@@ -428,3 +517,18 @@ def test_e2e_async_run_wait_list_cancel():
         assert client.batches.cancel(made.id).status in ("cancelling", "cancelled")
         done = client.batches.wait(made.id, poll_interval=0.01, timeout=10, progress=False)
         assert done.status == "cancelled"
+
+
+def test_e2e_run_1000_batch_lines_from_openais_docs_format():
+    lines = [{"custom_id": f"doc-{i}", "method": "POST", "url": "/v1/embeddings",
+              "body": {"model": EMB, "input": f"document {i}", "dimensions": 4}}
+             for i in range(1000)]
+    with Emulator(job_step_seconds=0.01).client() as client:
+        res = client.batches.run(lines, endpoint="/v1/embeddings", poll_interval=0.02,
+                                 timeout=60, progress=False)
+        assert res.ok, f"{len(res.errors)} failed"
+        assert res.custom_ids == [f"doc-{i}" for i in range(1000)]
+        assert res.batch.request_counts.completed == 1000
+        direct = client.embeddings.create(model=EMB, input="document 999", dimensions=4)
+        np.testing.assert_allclose(res.by_custom_id()["doc-999"].to_numpy(), direct.to_numpy(),
+                                   atol=1e-6)
