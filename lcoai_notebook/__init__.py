@@ -2,7 +2,7 @@
 
 Everything public is listed in ``__all__`` and resolved lazily, so ``import lcoai_notebook`` is
 cheap and pulls in neither httpx nor numpy, ipywidgets, matplotlib, pandas or the emulator's
-server stack until a name that needs them is used.
+server stack until a name that needs them is used (the panels load ipywidgets on first use).
 """
 
 from __future__ import annotations
@@ -19,13 +19,20 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AudioPanel",
+    "AudioRecorder",
     "AuthenticationError",
     "BadRequestError",
+    "ChatPanel",
     "Client",
+    "ComparePanel",
     "ConflictError",
+    "EmbeddingExplorer",
+    "ImageGallery",
     "InsufficientQuotaError",
     "InternalServerError",
     "LcoaiError",
+    "ModerationChecker",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -57,6 +64,14 @@ _LAZY = {
     "top_k": ".similarity",
     "plot_embeddings": ".plotting",
     "plot_similarity": ".plotting",
+    # Panels (ipywidgets is imported only when one is used).
+    "AudioPanel": ".widgets",
+    "AudioRecorder": ".widgets",
+    "ChatPanel": ".widgets",
+    "ComparePanel": ".widgets",
+    "EmbeddingExplorer": ".widgets",
+    "ImageGallery": ".widgets",
+    "ModerationChecker": ".widgets",
 }
 for _name in __all__:
     if _name.endswith("Error"):
@@ -87,6 +102,30 @@ if TYPE_CHECKING:  # pragma: no cover
     from .embeddings import embed, embed_dataframe, search
     from .plotting import plot_embeddings, plot_similarity
     from .similarity import cosine_similarity, top_k
+    from .widgets import (
+        AudioPanel,
+        AudioRecorder,
+        ChatPanel,
+        ComparePanel,
+        EmbeddingExplorer,
+        ImageGallery,
+        ModerationChecker,
+    )
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext lcoai_notebook``: register ``%%chat``, ``%%embed``, ``%chat_reset`` and
+    ``%lco_spend`` (IPython is imported only here, not by ``import lcoai_notebook``)."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext lcoai_notebook``: remove the magics and close their client."""
+    from .magics import unload_ipython_extension as unload
+
+    unload(ipython)
 
 
 def __getattr__(name: str) -> Any:

@@ -24,6 +24,7 @@ from ._config import (
     check_max_retries,
     token_from_env,
 )
+from ._encode import check_headers as _check_headers
 from ._http import AsyncRequester, BaseRequester, SyncRequester, to_httpx_timeout
 from ._logging import install_redaction
 from ._wire import redact
@@ -31,6 +32,8 @@ from ._wire import redact
 __all__ = ["AsyncClient", "Client"]
 
 _OPENAI_ENV_KEY = "OPENAI_API_KEY"
+#: Every LowCodeAPI token starts with this.
+TOKEN_PREFIX = "at_"
 
 
 class _Namespace:
@@ -80,6 +83,21 @@ def _resolve_token(api_token: str | None, flavor: str) -> str | None:
     return token
 
 
+def _check_token_shape(token: str | None, flavor: str, *, from_env: bool) -> None:
+    """Refuse a token LowCodeAPI cannot accept, before it is sent (it would come back as a 401,
+    after a round trip). The token itself is never echoed: only what it should look like."""
+    if token is None or flavor != "lowcodeapi" or token.startswith(TOKEN_PREFIX):
+        return
+    where = "LCOAI_API_TOKEN" if from_env else "api_token"
+    hint = ("an OpenAI key: pass flavor='openai' to talk to OpenAI (or an OpenAI-compatible "
+            "server) directly" if token.startswith("sk-") else
+            "for another OpenAI-compatible service, pass flavor='openai'")
+    raise ValueError(
+        f"{where} is not a LowCodeAPI token: LowCodeAPI tokens start with {TOKEN_PREFIX!r}. "
+        f"This one does not ({len(token)} characters, not shown); if it is {hint}."
+    )
+
+
 def _resolve_base_url(base_url: Any, flavor: str) -> str:
     if base_url is not None:
         url, name = str(base_url).strip(), "base_url"
@@ -109,6 +127,8 @@ class _ClientBase:
     batches = _Namespace("batches", "Batches")
     beta = _Namespace("beta", "Beta")
     vector_stores = _Namespace("vector_stores", "VectorStores")
+    uploads = _Namespace("uploads", "Uploads")
+    responses = _Namespace("responses", "Responses")
 
     def __init__(
         self,
@@ -144,6 +164,8 @@ class _ClientBase:
                 "api_token is required for the lowcodeapi flavor: pass api_token='at_...' or set "
                 "LCOAI_API_TOKEN (or call lcoai_notebook.connect() to use the offline emulator)"
             )
+        _check_token_shape(token, flavor, from_env=api_token is None or not api_token.strip())
+        _check_headers(default_headers, "default_headers")
         install_redaction()
         owns = http_client is None if owns_http_client is None else bool(owns_http_client)
         if http_client is None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 __all__ = [
     "DEFAULT_BASE_URLS",
@@ -14,6 +15,7 @@ __all__ = [
     "ENV_FLAVOR",
     "ENV_OFFLINE",
     "FLAVORS",
+    "MAX_TIMEOUT",
     "RetryPolicy",
     "Timeout",
     "URL_FORMATS",
@@ -38,30 +40,54 @@ DEFAULT_BASE_URLS = {
 DEFAULT_MAX_RETRIES = 2
 
 
+#: The longest timeout accepted, in seconds (a day). Larger values are mistakes (``1e12``
+#: overflows the socket layer deep inside httpx, far from the argument that caused it).
+MAX_TIMEOUT = 86_400.0
+
+
+def check_seconds(value: object, name: str) -> float:
+    """``value`` as a float if it is a usable timeout: a finite number of seconds in
+    ``(0, MAX_TIMEOUT]``; else a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(
+            f"{name} must be a number of seconds or lcoai_notebook.Timeout, got "
+            f"{type(value).__name__}"
+        )
+    seconds = float(value)
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIMEOUT:
+        raise ValueError(
+            f"{name} must be a finite number of seconds greater than 0 and at most "
+            f"{MAX_TIMEOUT:g} (a day); got {value!r}"
+        )
+    return seconds
+
+
 @dataclass(frozen=True)
 class Timeout:
-    """Timeouts in seconds. Reads are long because image generation can take a minute or more."""
+    """Timeouts in seconds. Reads are long because image generation can take a minute or more.
+
+    Each must be a finite number in ``(0, MAX_TIMEOUT]``; checked when the object is made.
+    """
 
     connect: float = 5.0
     read: float = 600.0
     write: float = 600.0
     pool: float = 600.0
 
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            object.__setattr__(self, f.name, check_seconds(getattr(self, f.name),
+                                                           f"timeout.{f.name}"))
+
     @classmethod
-    def coerce(cls, value: object) -> Timeout:
+    def coerce(cls, value: object, name: str = "timeout") -> Timeout:
+        """A :class:`Timeout` from seconds, a Timeout, or None (the defaults); checked."""
         if isinstance(value, Timeout):
             return value
         if value is None:
             return DEFAULT_TIMEOUT
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if value <= 0:
-                raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
-            return cls(connect=min(5.0, float(value)), read=float(value), write=float(value),
-                       pool=float(value))
-        raise TypeError(
-            f"timeout must be a number of seconds or lcoai_notebook.Timeout, got "
-            f"{type(value).__name__}"
-        )
+        seconds = check_seconds(value, name)
+        return cls(connect=min(5.0, seconds), read=seconds, write=seconds, pool=seconds)
 
 
 DEFAULT_TIMEOUT = Timeout()
@@ -76,6 +102,12 @@ class RetryPolicy:
     jitter: float = 0.25
     #: A server-requested wait above this many seconds is not waited for; the error is raised.
     max_retry_after: float = 120.0
+
+    @property
+    def min_backoff(self) -> float:
+        """The shortest wait the back-off can choose (the first retry with the most jitter);
+        also the wait after a ``retry-after`` no server can mean (negative, NaN)."""
+        return self.initial * (1.0 - self.jitter)
 
 
 def check_max_retries(value: object) -> int:

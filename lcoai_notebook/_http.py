@@ -32,6 +32,13 @@ What ``request`` does with a spec:
   :class:`~lcoai_notebook._exceptions.APIConnectionError` (``APITimeoutError`` for timeouts),
   retried, and never chained to the httpx exception (whose ``.request`` holds the token).
 - per-call ``spec.timeout`` / ``spec.max_retries`` override the client's (checked before sending).
+- checked before anything is sent (``BaseRequester.prepare``; ValueError/TypeError naming the
+  argument): every path value (no ``.``/``..``, ``/``, ``?``, ``#``, ``%``, whitespace or control
+  characters, in both path formats), the timeout (finite, at most a day), the JSON body (NaN,
+  infinity, lone surrogates and non-JSON objects refused; numpy values sent as plain numbers),
+  header names and values (ASCII, no control characters).
+- ``stream=True`` answered 200 with no body at all is retried like a dropped connection, then
+  raises :class:`~lcoai_notebook._exceptions.StreamInterruptedError`.
 
 ``RequestSpec`` and the pure :class:`BaseRequester` live in :mod:`lcoai_notebook._requester` and
 are re-exported here, so this module stays the one place resources import from.
@@ -50,6 +57,7 @@ from ._requester import (
     BaseRequester,
     RequestSpec,
     RouteMemory,
+    host_of,
     is_json_type,
     parse_retry_after,
     to_httpx_timeout,
@@ -77,10 +85,11 @@ class SyncRequester(BaseRequester):
 
     def request(self, spec: RequestSpec) -> Any:
         """Send ``spec`` (with retries and the Old-format fallback) and return its result."""
+        content = self.prepare(spec)
         formats = self.formats_for(spec)
         for i, fmt in enumerate(formats):
             try:
-                result = self._send(spec, fmt)
+                result = self._send(spec, fmt, content)
             except APIStatusError as exc:
                 if self.try_next_format(spec, exc, i, formats):
                     continue
@@ -89,33 +98,38 @@ class SyncRequester(BaseRequester):
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, spec: RequestSpec, fmt: str) -> Any:
+    def _send(self, spec: RequestSpec, fmt: str, content: bytes | None = None) -> Any:
         max_retries = self.effective_max_retries(spec)
+        timeout = self.call_timeout(spec)
         attempt = 0
         while True:
-            request = self.build_request(spec, fmt, attempt)
+            request = self.build_request(spec, fmt, attempt, content)
+            host = host_of(request.url)
             started = time.monotonic()
             response: httpx.Response | None = None
             error: APIError
             try:
                 response = self._http.send(request, stream=True)
             except httpx.RequestError as exc:
-                error = self.transport_error(exc)
+                error = self.transport_error(exc, host, timeout)
                 failure = type(exc).__name__
             route = self.sent(request, failure if response is None else response, started)
             del request  # see BaseRequester.sent: no token in this frame's locals
             if response is not None:
                 keep_open = False
                 try:
-                    if response.is_success:
-                        if spec.stream:
-                            stream = self._open_stream(spec, response)
+                    if not response.is_success:
+                        error = self.status_error(response, response.read())
+                    elif not spec.stream:
+                        return self.parse_success(spec, response, response.read())
+                    else:
+                        stream = self._open_stream(spec, response)
+                        if stream is not None:
                             keep_open = True
                             return stream
-                        return self.parse_success(spec, response, response.read())
-                    error = self.status_error(response, response.read())
+                        error = self.empty_stream(response)
                 except httpx.RequestError as exc:
-                    error = self.transport_error(exc)
+                    error = self.transport_error(exc, host, timeout)
                 finally:
                     if not keep_open:
                         response.close()
@@ -133,6 +147,8 @@ class SyncRequester(BaseRequester):
         # Pull the first bytes here, inside the retry loop: a connection dropped before any of
         # the body arrived is retried; after that, it is a StreamInterruptedError.
         first = next(chunks, b"")
+        if not first:
+            return None  # no body at all: the caller retries (BaseRequester.empty_stream)
         return Stream(response, spec.cast, chunks, first)
 
     def close(self) -> None:
@@ -154,10 +170,11 @@ class AsyncRequester(BaseRequester):
         return self._request(spec)
 
     async def _request(self, spec: RequestSpec) -> Any:
+        content = self.prepare(spec)
         formats = self.formats_for(spec)
         for i, fmt in enumerate(formats):
             try:
-                result = await self._send(spec, fmt)
+                result = await self._send(spec, fmt, content)
             except APIStatusError as exc:
                 if self.try_next_format(spec, exc, i, formats):
                     continue
@@ -166,33 +183,38 @@ class AsyncRequester(BaseRequester):
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _send(self, spec: RequestSpec, fmt: str) -> Any:
+    async def _send(self, spec: RequestSpec, fmt: str, content: bytes | None = None) -> Any:
         max_retries = self.effective_max_retries(spec)
+        timeout = self.call_timeout(spec)
         attempt = 0
         while True:
-            request = self.build_request(spec, fmt, attempt)
+            request = self.build_request(spec, fmt, attempt, content)
+            host = host_of(request.url)
             started = time.monotonic()
             response: httpx.Response | None = None
             error: APIError
             try:
                 response = await self._http.send(request, stream=True)
             except httpx.RequestError as exc:
-                error = self.transport_error(exc)
+                error = self.transport_error(exc, host, timeout)
                 failure = type(exc).__name__
             route = self.sent(request, failure if response is None else response, started)
             del request  # see BaseRequester.sent: no token in this frame's locals
             if response is not None:
                 keep_open = False
                 try:
-                    if response.is_success:
-                        if spec.stream:
-                            stream = await self._open_stream(spec, response)
+                    if not response.is_success:
+                        error = self.status_error(response, await response.aread())
+                    elif not spec.stream:
+                        return self.parse_success(spec, response, await response.aread())
+                    else:
+                        stream = await self._open_stream(spec, response)
+                        if stream is not None:
                             keep_open = True
                             return stream
-                        return self.parse_success(spec, response, await response.aread())
-                    error = self.status_error(response, await response.aread())
+                        error = self.empty_stream(response)
                 except httpx.RequestError as exc:
-                    error = self.transport_error(exc)
+                    error = self.transport_error(exc, host, timeout)
                 finally:
                     if not keep_open:
                         await response.aclose()
@@ -208,6 +230,8 @@ class AsyncRequester(BaseRequester):
             raise self.not_a_stream(response, await response.aread())
         chunks = response.aiter_bytes()
         first = await anext(chunks, b"")
+        if not first:
+            return None  # no body at all: the caller retries (BaseRequester.empty_stream)
         return AsyncStream(response, spec.cast, chunks, first)
 
     async def aclose(self) -> None:

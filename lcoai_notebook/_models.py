@@ -21,6 +21,8 @@ __all__ = [
     "CreateEmbeddingResponse",
     "ImagesResponse",
     "ModerationResponse",
+    "Response",
+    "ResponseStreamEvent",
     "Result",
     "SpeechResponse",
     "Transcription",
@@ -162,6 +164,41 @@ class ChatCompletionChunk(Result):
     """One ``chat.completion.chunk`` of a stream."""
 
     __slots__ = ()
+
+
+class Response(Result):
+    """A Responses API ``response``; in a notebook its text shows as rendered (inert) Markdown."""
+
+    __slots__ = ()
+
+    @property
+    def output_text(self) -> str:
+        """The text of every ``output_text`` part of the ``message`` items, joined (as the
+        official SDK's ``output_text``); '' when the output holds only tool calls."""
+        parts = []
+        for item in self._data.get("output") or []:
+            if type(item) is dict and item.get("type") == "message":
+                for part in item.get("content") or []:
+                    if type(part) is dict and part.get("type") == "output_text":
+                        parts.append(str(part.get("text") or ""))
+        return "".join(parts)
+
+    def _repr_html_(self) -> str:
+        from ._render import response_html
+
+        return response_html(self._data)
+
+
+class ResponseStreamEvent(Result):
+    """One event of a Responses stream: ``.type`` (``response.output_text.delta`` ...),
+    ``.sequence_number``; ``.response`` is a :class:`Response` on lifecycle events."""
+
+    __slots__ = ()
+
+    @property
+    def response(self) -> Response | None:
+        value = self._data.get("response")
+        return Response(value) if type(value) is dict else None
 
 
 class CreateEmbeddingResponse(Result):

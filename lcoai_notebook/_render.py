@@ -103,3 +103,45 @@ def images_html(data: dict[str, Any]) -> str:
             f'style="max-width:256px"/><figcaption>{caption}</figcaption></figure>'
         )
     return "<div>" + "".join(cells) + "</div>"
+
+
+def response_html(data: dict[str, Any]) -> str:
+    """A Responses API ``response``: reasoning summaries, message text (inert Markdown), function
+    calls and refusals as escaped text, and a footer with model, status and tokens."""
+    parts = []
+    for item in data.get("output") or []:
+        if not isinstance(item, dict):
+            continue
+        kind = item.get("type")
+        if kind == "reasoning":
+            for s in item.get("summary") or []:
+                if isinstance(s, dict) and s.get("text"):
+                    parts.append('<div style="color: #888; font-size: 90%">'
+                                 f'{markdown_html(str(s["text"]))}</div>')
+        elif kind == "message":
+            for c in item.get("content") or []:
+                if not isinstance(c, dict):
+                    continue
+                if c.get("type") == "output_text":
+                    parts.append(markdown_html(str(c.get("text") or "")))
+                elif c.get("type") == "refusal":
+                    parts.append(pre_html(f"refusal: {c.get('refusal')}"))
+        elif kind == "function_call":
+            parts.append(pre_html(f"function call {item.get('name')}({item.get('arguments')})"))
+        elif kind:
+            parts.append(pre_html(f"{kind} item"))
+    status = str(data.get("status") or "")
+    details = data.get("incomplete_details")
+    reason = details.get("reason") if isinstance(details, dict) else None
+    if reason:
+        status += f" ({reason})"
+    foot = f"{data.get('model', '')} · {status}"
+    usage = data.get("usage")
+    if isinstance(usage, dict):
+        reasoning = _int((usage.get("output_tokens_details") or {}).get("reasoning_tokens"))
+        foot += f" · {_int(usage.get('total_tokens'))} tokens"
+        if reasoning:
+            foot += f" ({reasoning} reasoning)"
+    body = "".join(parts)
+    return (f'<div style="border-left: 3px solid #7a9; padding-left: 8px; margin: 4px 0">{body}'
+            f'<div style="color: #888; font-size: 85%">{html.escape(foot)}</div></div>')

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import httpx
 
-from . import _wire
+from . import _encode, _wire
 from ._config import (
     DEFAULT_MAX_RETRIES,
     FLAVORS,
@@ -37,6 +37,7 @@ from ._exceptions import (
     APITimeoutError,
     InsufficientQuotaError,
     NotFoundError,
+    StreamInterruptedError,
     status_error_class,
 )
 from ._logging import logger
@@ -85,6 +86,34 @@ def to_httpx_timeout(value: float | Timeout | None) -> httpx.Timeout:
     """An ``httpx.Timeout`` from a number of seconds, a :class:`Timeout` or ``None`` (defaults)."""
     t = Timeout.coerce(value)
     return httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
+
+
+class _Request(httpx.Request):
+    """An ``httpx.Request`` whose repr shows the URL redacted.
+
+    For LowCodeAPI the URL carries the token, and this object is a local of every frame from the
+    requester down to the transport: verbose tracebacks (``%xmode Verbose``, ``pytest -l``, error
+    reporters) print those locals with ``repr``.
+    """
+
+    def __repr__(self) -> str:
+        return f"<Request({self.method!r}, {_wire.redact(str(self.url))!r})>"
+
+
+_TIMEOUT_PHASES = {
+    httpx.ConnectTimeout: ("connect", "no connection"),
+    httpx.ReadTimeout: ("read", "no response data"),
+    httpx.WriteTimeout: ("write", "the request body could not be sent"),
+    httpx.PoolTimeout: ("pool", "no free connection in the pool"),
+}
+
+
+def host_of(url: httpx.URL) -> str:
+    """``host[:port]`` of ``url``: what an error may name (never the path, query or userinfo)."""
+    host = url.host
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    return f"{host}:{url.port}" if url.port is not None else host
 
 
 class RouteMemory:
@@ -152,18 +181,23 @@ def is_json_type(content_type: str) -> bool:
 
 def parse_retry_after(headers: dict[str, str], now: float | None = None) -> float | None:
     """Seconds the server asked to wait (``retry-after-ms``, else ``retry-after`` as seconds or an
-    HTTP date), or ``None``."""
+    HTTP date), or ``None``.
+
+    Numbers come back as sent, so a negative or NaN value (which no server can mean) stays
+    visible; :meth:`BaseRequester.retry_wait` replaces it with the policy's minimum back-off. An
+    HTTP date already past is 0.
+    """
     ms = headers.get("retry-after-ms")
     if ms:
         try:
-            return max(0.0, float(ms) / 1000.0)
+            return float(ms) / 1000.0
         except ValueError:
             pass
     value = headers.get("retry-after")
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        return float(value)
     except ValueError:
         pass
     try:
@@ -229,6 +263,7 @@ class BaseRequester:
         self.timeout = Timeout.coerce(timeout)
         self.max_retries = check_max_retries(max_retries)
         self.retry_policy = retry_policy or RetryPolicy()
+        _encode.check_headers(default_headers, "default_headers")
         self.default_headers = dict(default_headers or {})
         self.route_memory = route_memory or RouteMemory()
         self._owns_client = owns_client
@@ -281,21 +316,45 @@ class BaseRequester:
             return self.max_retries
         return check_max_retries(spec.max_retries)
 
+    def prepare(self, spec: RequestSpec) -> bytes | None:
+        """Check everything the caller gave before anything is sent; return the JSON body's
+        bytes (encoded once, reused by retries), or ``None`` when there is no JSON body.
+
+        Raises ``ValueError`` / ``TypeError`` naming the argument: a path id that would change
+        the route, a timeout that is not a finite number of seconds, a body value JSON cannot
+        carry (NaN, a lone surrogate, an object), a header HTTP cannot carry.
+        """
+        for name in _wire.path_names(spec.path):
+            if name in spec.path_params:
+                _wire.check_path_value(spec.path_params[name], name)
+        if spec.timeout is not None:
+            Timeout.coerce(spec.timeout)
+        self.effective_max_retries(spec)
+        _encode.check_headers(spec.headers, "extra_headers")
+        _encode.check_text_values(spec.query, "")
+        _encode.check_text_values(spec.data, "")
+        if spec.json is None or spec.files is not None or spec.data is not None:
+            return None
+        return _encode.encode_json(spec.json)
+
     def build_request(
-        self, spec: RequestSpec, url_format: str = "new", retry_count: int = 0
+        self,
+        spec: RequestSpec,
+        url_format: str = "new",
+        retry_count: int = 0,
+        content: bytes | None = None,
     ) -> httpx.Request:
         """The ``httpx.Request`` for ``spec`` in the given path format (token included).
 
+        ``content`` is the JSON body from :meth:`prepare` (encoded here when not given).
         Retries carry ``X-Lcoai-Retry-Count: n`` so a server (or the emulator) can tell a retry
-        from a new request.
+        from a new request. The token is added last, by :meth:`_sign`, so no other frame holds it.
         """
         url, path_query = _wire.build_url(
             self.flavor, self.base_url, spec.path, spec.path_params, url_format
         )
         params = {**path_query, **_flatten_query(spec.query)}
-        auth_query, auth_headers = _wire.auth_params(self.flavor, self._token)
-        params.update(auth_query)
-        headers = {**self.default_headers, **auth_headers, **spec.headers}
+        headers = {**self.default_headers, **spec.headers}
         kwargs: dict[str, Any] = {}
         if spec.files is not None:
             kwargs["files"] = spec.files
@@ -304,15 +363,31 @@ class BaseRequester:
         elif spec.data is not None:
             kwargs["data"] = _form_fields(spec.data)
         elif spec.json is not None:
-            kwargs["json"] = spec.json
+            kwargs["content"] = _encode.encode_json(spec.json) if content is None else content
+            if not any(k.lower() == "content-type" for k in headers):
+                headers["Content-Type"] = "application/json"
         if spec.stream:
             headers.setdefault("Accept", "text/event-stream")
         if retry_count:
             headers[RETRY_COUNT_HEADER] = str(retry_count)
         timeout = to_httpx_timeout(self.timeout if spec.timeout is None else spec.timeout)
-        return self._http.build_request(
+        request = self._http.build_request(
             spec.method.upper(), url, params=params, headers=headers, timeout=timeout, **kwargs
         )
+        if type(request) is httpx.Request:  # a custom client's own subclass is left as it is
+            request.__class__ = _Request
+        self._sign(request, spec)
+        return request
+
+    def _sign(self, request: httpx.Request, spec: RequestSpec) -> None:
+        """Add the credential to ``request``: the one frame that holds the token, briefly."""
+        query, headers = _wire.auth_params(self.flavor, self._token)
+        if query:
+            request.url = request.url.copy_merge_params(query)
+        for name, value in headers.items():
+            # A caller's own header (extra_headers) wins, as it always has.
+            if not any(k.lower() == name.lower() for k in spec.headers):
+                request.headers[name] = value
 
     # -- reading ----------------------------------------------------------------------------------
     def status_error(self, response: httpx.Response, content: bytes) -> APIStatusError:
@@ -386,13 +461,37 @@ class BaseRequester:
         )
 
     @staticmethod
-    def transport_error(exc: httpx.RequestError) -> APIConnectionError:
-        """Our error for an httpx failure, built from its redacted text only (never chained to
-        it: its ``.request`` holds the URL, token included)."""
-        detail = _wire.redact(f"{type(exc).__name__}: {exc}")
+    def empty_stream(response: httpx.Response) -> StreamInterruptedError:
+        """The error for a ``stream=True`` call answered 200 with no body at all: a fault of the
+        server or a proxy (retried like a dropped connection), not an empty result."""
+        err = StreamInterruptedError(
+            "The server answered with an empty event stream (no events and no [DONE]).",
+            request_id=response.headers.get("x-request-id"),
+        )
+        err.status_code = response.status_code
+        return err
+
+    def transport_error(
+        self, exc: httpx.RequestError, host: str, timeout: Timeout | None = None
+    ) -> APIConnectionError:
+        """Our error for an httpx failure, naming the host tried (never the URL: its query holds
+        the token) and, for a timeout, which limit ran out. Built from redacted text only and
+        never chained to ``exc`` (its ``.request`` holds the URL, token included)."""
+        name = type(exc).__name__
+        text = _wire.redact(_wire.clean_text(str(exc))).strip()
+        detail = f"{name}: {text}" if text else name
         if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(f"Request timed out ({detail}).")
-        return APIConnectionError(f"Connection error ({detail}).")
+            phase = next((v for k, v in _TIMEOUT_PHASES.items() if isinstance(exc, k)), None)
+            if phase is not None and timeout is not None:
+                field_name, what = phase
+                detail += (f"; {what} within the {field_name} timeout of "
+                           f"{getattr(timeout, field_name):g} s")
+            return APITimeoutError(f"Request to {host} timed out ({detail}).")
+        return APIConnectionError(f"Connection error talking to {host} ({detail}).")
+
+    def call_timeout(self, spec: RequestSpec) -> Timeout:
+        """The timeouts ``spec`` is sent with."""
+        return self.timeout if spec.timeout is None else Timeout.coerce(spec.timeout)
 
     # -- retrying ---------------------------------------------------------------------------------
     def backoff(self, attempt: int) -> float:
@@ -407,6 +506,8 @@ class BaseRequester:
             return None
         if isinstance(error, APIConnectionError):
             return self.backoff(attempt)
+        if isinstance(error, StreamInterruptedError) and not error.chunks:
+            return self.backoff(attempt)  # nothing arrived: as safe to retry as a lost connection
         if not isinstance(error, APIStatusError):
             return None
         if isinstance(error, InsufficientQuotaError):
@@ -419,6 +520,9 @@ class BaseRequester:
         if should != "true" and not (status in _RETRY_STATUSES or status >= 500):
             return None
         after = parse_retry_after(headers)
+        if after is not None and not after >= 0:
+            # Negative or NaN: not a wait any server means; an immediate retry would hammer it.
+            after = self.retry_policy.min_backoff
         if after is not None:
             if after > self.retry_policy.max_retry_after:
                 logger.debug(

@@ -25,7 +25,7 @@ from ._exceptions import (
     StreamInterruptedError,
     status_error_class,
 )
-from ._wire import redact, redact_obj
+from ._wire import clean_text, redact, redact_obj
 
 __all__ = ["AsyncStream", "SSEDecoder", "Stream", "accumulated_text"]
 
@@ -183,9 +183,10 @@ def _event_error(obj: dict[str, Any]) -> APIError:
     if not isinstance(err, dict):
         err = {"message": str(err)}
     err = redact_obj(err)
-    message = str(err.get("message") or "An error occurred during streaming")
+    # Terminal escapes out of the text an exception will print (the body keeps the data).
+    message = clean_text(str(err.get("message") or "An error occurred during streaming"))
     code = err.get("code")
-    code = str(code) if code is not None else None
+    code = clean_text(str(code)) if code is not None else None
     status = err.get("status_code") or err.get("status")
     kwargs = dict(body=err, code=code, type=err.get("type"), param=err.get("param"))
     if isinstance(status, int) and 400 <= status < 600:
@@ -240,7 +241,8 @@ class _StreamBase:
     def _interrupted(self, reason: str) -> StreamInterruptedError:
         chunks = self.chunks
         return StreamInterruptedError(
-            f"The stream ended before [DONE] ({redact(reason)}); {len(chunks)} chunk(s) received. "
+            f"The stream ended before [DONE] ({redact(clean_text(reason))}); {len(chunks)} "
+            "chunk(s) received. "
             "The text so far is in .text.",
             # Redacted like every error (a proxy may echo the request into the output).
             text=redact(self.text),

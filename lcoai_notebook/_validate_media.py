@@ -162,6 +162,8 @@ def validate_image_file(param: str, upload: tuple[str, bytes, str], *, variation
                         png_only: bool = False) -> None:
     """Check an image upload: type by extension, size limit, and squareness for variations."""
     name, content, _ = upload
+    if not content:  # before the type check, which would blame the invented name
+        raise ValueError(f"{param} is empty (0 bytes)")
     ext = name.rpartition(".")[2].lower() if "." in name else ""
     accepted = ("png",) if (variation or png_only) else IMAGE_EXTENSIONS
     if ext not in accepted:
@@ -169,8 +171,6 @@ def validate_image_file(param: str, upload: tuple[str, bytes, str], *, variation
             f"{param} must be an image file of type {_accepted(accepted)} (got {name!r})"
         )
     limit = MAX_VARIATION_BYTES if variation else MAX_IMAGE_BYTES
-    if not content:
-        raise ValueError(f"{param} is empty")
     if len(content) > limit:
         raise ValueError(
             f"{param} is {len(content) / 2**20:.1f} MB; the API accepts at most "
@@ -187,13 +187,15 @@ def validate_image_file(param: str, upload: tuple[str, bytes, str], *, variation
 # -- audio --------------------------------------------------------------------------------------
 def _check_audio_file(upload: tuple[str, bytes, str]) -> None:
     name, content, _ = upload
+    if not content:
+        # First: empty bytes have no type to sniff, so the type check below would blame the name.
+        raise ValueError("file is empty (0 bytes): pass the recording's bytes, a path or an open "
+                         "binary file")
     ext = name.rpartition(".")[2].lower() if "." in name else ""
     if ext not in AUDIO_EXTENSIONS:
         raise ValueError(
             f"file must be an audio file of type {_accepted(AUDIO_EXTENSIONS)} (got {name!r})"
         )
-    if not content:
-        raise ValueError("file is empty")
     if len(content) > MAX_AUDIO_BYTES:
         raise ValueError(
             f"file is {len(content) / 2**20:.1f} MB; the API accepts audio files of at most 25 MB"

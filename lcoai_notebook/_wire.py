@@ -26,9 +26,12 @@ from urllib.parse import quote
 __all__ = [
     "ErrorInfo",
     "build_url",
+    "check_path_value",
+    "clean_text",
     "fill_path",
     "is_unknown_route",
     "parse_error",
+    "path_names",
     "redact",
     "redact_obj",
     "register_secret",
@@ -51,8 +54,38 @@ _secret_re: re.Pattern[str] | None = None
 _secret_lock = threading.Lock()
 
 
+def _encodings_pattern(secret: str) -> str:
+    """A regex matching ``secret`` raw and in every encoding a server may echo it in:
+    percent-encoded (either hex case, any mix of encoded and literal characters, as different
+    URL encoders choose different safe sets), form-encoded (``+`` for a space) and JSON escapes
+    (``\\/`` for ``/``, ``\\uXXXX`` for non-ASCII)."""
+    parts = []
+    for char in secret:
+        if char.isascii() and (char.isalnum() or char in "-._"):
+            parts.append(re.escape(char))  # unreserved: no encoder touches it
+            continue
+        octets = "".join(
+            "%" + "".join(f"[{d.upper()}{d.lower()}]" if d.isalpha() else d for d in f"{b:02X}")
+            for b in char.encode("utf-8", "surrogatepass")
+        )
+        alternatives = [re.escape(char), octets]
+        if not char.isascii():  # JSON's \\uXXXX (ensure_ascii), as a UTF-16 pair past U+FFFF
+            units = char.encode("utf-16-be", "surrogatepass")
+            alternatives.append("".join(
+                r"\\u" + "".join(f"[{d.upper()}{d.lower()}]" if d.isalpha() else d
+                                 for d in units[i:i + 2].hex())
+                for i in range(0, len(units), 2)))
+        if char == " ":
+            alternatives.append(r"\+")
+        elif char in '/"\\':  # JSON escapes them with a backslash (/ optionally)
+            alternatives.append(re.escape("\\" + char))
+        parts.append("(?:" + "|".join(alternatives) + ")")
+    return "".join(parts)
+
+
 def register_secret(secret: str | None) -> None:
-    """Remember a token or key so its literal value is redacted wherever it appears."""
+    """Remember a token or key so its value is redacted wherever it appears, in any encoding
+    (raw, percent-encoded, form-encoded)."""
     global _secret_re
     # Very short strings would redact ordinary words; real tokens are long.
     if not secret or len(secret) < 6:
@@ -62,7 +95,7 @@ def register_secret(secret: str | None) -> None:
             return
         _secrets.add(secret)
         alternatives = sorted(_secrets, key=len, reverse=True)
-        _secret_re = re.compile("|".join(re.escape(s) for s in alternatives))
+        _secret_re = re.compile("|".join(_encodings_pattern(s) for s in alternatives))
 
 
 def _sub(match: re.Match[str]) -> str:
@@ -116,9 +149,72 @@ def redact_obj(value: Any) -> Any:
     return value
 
 
+# Terminal control: CSI (ESC [ ... final byte, or the 8-bit CSI), OSC / DCS / APC / PM / SOS
+# strings (ending at BEL or ST), two-byte ESC sequences; then any other C0/C1 control character
+# except newline and tab. A server's message can otherwise retitle a terminal, hide text or
+# forge lines in a traceback.
+_TERMINAL_CONTROL = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]P^_X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def clean_text(text: str) -> str:
+    """``text`` without terminal escape sequences and control characters (newline and tab kept),
+    for a server's words on their way into an exception message."""
+    if not isinstance(text, str):
+        text = str(text)
+    return _TERMINAL_CONTROL.sub("", text)
+
+
+def check_path_value(value: Any, name: str) -> str:
+    """``value`` if it can stand as one path segment (an object or model id); else an error.
+
+    Refused, because a server or httpx would read them as something else than the id: empty,
+    ``.`` and ``..`` (dot segments, collapsed by URL normalisation into another route), and any
+    ``/``, ``\\``, ``?``, ``#``, ``%``, whitespace, control or surrogate character. Applies in
+    both LowCodeAPI path formats: the Old format sends the value as a query parameter, where
+    the service still uses it as the id.
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not a string.
+    ValueError
+        ``value`` is not a usable id; the message names ``name``.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string id, got {type(value).__name__}")
+    if value in ("", ".", ".."):
+        raise ValueError(f"{name} must be a non-empty id, not {value!r}")
+    bad = _BAD_ID_CHAR.search(value)
+    if bad is not None:
+        raise ValueError(
+            f"{name} must be an id, not a path or URL part: {bad.group()!r} at position "
+            f"{bad.start()} is not allowed (ids cannot hold /, \\, ?, #, %, whitespace or "
+            "control characters)"
+        )
+    return value
+
+
+# Whitespace (str.isspace's set), C0/C1 controls, surrogates and the characters that end or
+# escape a path segment.
+_BAD_ID_CHAR = re.compile(
+    r"[/\\?#%\s\x00-\x1f\x7f-\x9f\u1680\u180e\u2000-\u200d\u2028\u2029\u202f\u205f"
+    r"\u2060\u3000\ufeff\ud800-\udfff]"
+)
+
+
 # -- URLs -----------------------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def path_names(path: str) -> list[str]:
+    """The ``{name}`` placeholders of a path template, in order."""
+    return _PLACEHOLDER.findall(path) if "{" in path else []
 
 
 def fill_path(
@@ -139,6 +235,9 @@ def fill_path(
     missing = [n for n in names if n not in path_params or path_params[n] in (None, "")]
     if missing:
         raise ValueError(f"missing path parameter(s) {', '.join(missing)} for {path}")
+    for n in names:
+        # The last line of defence: every resource checks its ids, but none can forget to.
+        check_path_value(path_params[n], n)
     if url_format == "old":
         return _PLACEHOLDER.sub(lambda m: m.group(1), path), {n: str(path_params[n]) for n in names}
     return (
@@ -342,7 +441,9 @@ def parse_error(
         snippet = text.strip()[:500]
         info = ErrorInfo(message=_text_of(text) or f"HTTP {status}", body=snippet or None)
 
-    info.message = redact(info.message)
+    info.message = redact(clean_text(info.message))
+    if info.code is not None:
+        info.code = redact(clean_text(info.code))
     info.body = redact_obj(info.body)
     info.headers = {k: redact(v) for k, v in headers.items()}
     info.request_id = info.headers.get("x-request-id")

@@ -27,9 +27,9 @@ FORBIDDEN = {
     "api": ("widgets",),
     "": ("widgets",),
 }
-#: Top-level modules that sit above the panels and may import them (none yet besides the
-#: package's own lazy table, which names modules as strings, not imports).
-ABOVE_WIDGETS = {"__init__.py"}
+#: Top-level modules that sit above the panels and may import them: the package's own lazy
+#: table (names modules as strings) and the magics (DESIGN.md puts them beside the panels).
+ABOVE_WIDGETS = {"__init__.py", "magics.py"}
 
 
 def _module_name(path: Path) -> list[str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from .._http import RequestSpec
 from .._models import Result
+from .._wire import check_path_value
 from ._resource import call_options
 
 __all__ = ["BETA_HEADERS", "body_of", "check_list_args", "make_spec", "require_id",
@@ -19,14 +20,17 @@ BETA_HEADERS = {"OpenAI-Beta": "assistants=v2"}
 
 
 def require_id(value: Any, name: str) -> str:
-    """An object id for a path: a non-empty string without ``/`` (which would change the route)."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string id, got {type(value).__name__}")
-    if not value.strip():
+    """An object id for a path, or a TypeError/ValueError naming ``name``.
+
+    Refuses anything that would change the route instead of naming an object: empty, ``.``,
+    ``..`` (httpx collapses dot segments: ``files.delete("..", vector_store_id=...)`` would
+    address the store itself), and ``/``, ``\\``, ``?``, ``#``, ``%``, whitespace or control
+    characters. The requester checks every path value again before sending
+    (:func:`lcoai_notebook._wire.check_path_value`, the one rule both use).
+    """
+    if isinstance(value, str) and not value.strip():
         raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
-    if "/" in value:
-        raise ValueError(f"{name} must be an id, not a path: {value!r}")
-    return value
+    return check_path_value(value, name)
 
 
 def require_str(value: Any, name: str) -> str:

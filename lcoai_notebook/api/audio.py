@@ -4,21 +4,31 @@ Transcripts come back as :class:`~lcoai_notebook._models.Transcription` for ``js
 ``verbose_json`` and as a plain ``str`` for ``text``, ``srt`` and ``vtt`` (as in the official
 SDK); through LowCodeAPI the JSON ones arrive in the envelope and the text ones raw, which the
 requester handles.
+
+``transcriptions.create(..., stream=True)`` (gpt-4o-transcribe, gpt-4o-mini-transcribe) returns a
+:class:`TranscriptionStream` of :class:`TranscriptionStreamEvent` (``type``, and ``delta`` or
+``text``, as the official SDK names them). The stream ends after ``transcript.text.done``
+whether or not the server sends ``[DONE]`` after it.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from .._catalog import model_info
+from .._exceptions import StreamInterruptedError
 from .._http import RequestSpec
-from .._models import SpeechResponse, Transcription
+from .._models import Result, SpeechResponse, Transcription
 from .._validate_media import validate_speech, validate_transcription
 from ._files_arg import form_fields, to_file_tuple
 from ._resource import Resource, call_options
 
-__all__ = ["Audio", "Speech", "Transcriptions", "Translations"]
+__all__ = ["AsyncTranscriptionStream", "Audio", "Speech", "TranscriptionStream",
+           "TranscriptionStreamEvent", "Transcriptions", "Translations"]
 
 _TEXT_FORMATS = ("text", "srt", "vtt")
+_DONE_EVENT = "transcript.text.done"
 
 
 def _speech(pair: tuple[bytes, str]) -> SpeechResponse:
@@ -26,25 +36,195 @@ def _speech(pair: tuple[bytes, str]) -> SpeechResponse:
     return SpeechResponse(content, content_type or "audio/mpeg")
 
 
+class TranscriptionStreamEvent(Result):
+    """One streamed transcription event: ``type`` is ``transcript.text.delta`` (with ``delta``)
+    or ``transcript.text.done`` (with the whole ``text`` and ``usage``)."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return str(self._data.get("delta", self._data.get("text", "")))
+
+
+def _can_stream(model: str) -> bool | None:
+    """Whether a known transcription model streams (None: unknown, let the service decide).
+
+    The gpt-4o transcribe family (the json-only, token-billed rows of the model table) streams;
+    whisper-1 does not (the service ignores ``stream`` for it, leaving a streaming caller with no
+    events). A row may also say so itself with ``"stream"``.
+    """
+    row = model_info(model)
+    if row is None or row.get("kind") != "transcription":
+        return None
+    return bool(row.get("stream", row.get("response_formats") == ["json"]))
+
+
+class _TranscriptionStreamBase:
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._deltas: list[str] = []
+        self._final: str | None = None
+        self._iterator: Any = None  # one generator: next() and a later loop continue each other
+        self.events: list[TranscriptionStreamEvent] = []
+
+    @property
+    def done(self) -> bool:
+        """True once ``transcript.text.done`` arrived."""
+        return self._final is not None
+
+    @property
+    def text(self) -> str:
+        """The transcript so far: the deltas joined, or the final text once it arrived."""
+        return self._final if self._final is not None else "".join(self._deltas)
+
+    def _keep(self, event: Any) -> None:
+        self.events.append(event)
+        if event.get("type") == _DONE_EVENT:
+            self._final = str(event.get("text") or "")
+        elif isinstance(event.get("delta"), str):
+            self._deltas.append(event["delta"])
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else "open"
+        return f"<{type(self).__name__} {state}, {len(self.events)} event(s)>"
+
+
+class TranscriptionStream(_TranscriptionStreamBase):
+    """An iterable, closeable stream of :class:`TranscriptionStreamEvent`.
+
+    Attributes
+    ----------
+    events : list of TranscriptionStreamEvent
+        Every event received so far.
+    text : str
+        The transcript so far.
+    """
+
+    def __iter__(self) -> Iterator[TranscriptionStreamEvent]:
+        if self._iterator is None:
+            self._iterator = self._events()
+        return self._iterator
+
+    def __next__(self) -> TranscriptionStreamEvent:
+        return next(iter(self))
+
+    def _events(self) -> Iterator[TranscriptionStreamEvent]:
+        try:
+            for event in self._inner:
+                self._keep(event)
+                yield event
+        except StreamInterruptedError:
+            if not self.done:  # a connection closed after the done event lost nothing
+                raise
+        finally:
+            self._inner.close()
+
+    def close(self) -> None:
+        """Close the response (safe to call more than once)."""
+        self._inner.close()
+
+    def until_done(self) -> TranscriptionStream:
+        """Consume the rest of the stream; return it."""
+        for _ in self:
+            pass
+        return self
+
+    def get_final_text(self) -> str:
+        """Consume the rest of the stream and return the whole transcript."""
+        return self.until_done().text
+
+    def __enter__(self) -> TranscriptionStream:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class AsyncTranscriptionStream(_TranscriptionStreamBase):
+    """The async twin of :class:`TranscriptionStream` (``async for event in stream``)."""
+
+    def __aiter__(self) -> AsyncIterator[TranscriptionStreamEvent]:
+        if self._iterator is None:
+            self._iterator = self._events()
+        return self._iterator
+
+    async def __anext__(self) -> TranscriptionStreamEvent:
+        return await self.__aiter__().__anext__()
+
+    async def _events(self) -> AsyncIterator[TranscriptionStreamEvent]:
+        try:
+            async for event in self._inner:
+                self._keep(event)
+                yield event
+        except StreamInterruptedError:
+            if not self.done:
+                raise
+        finally:
+            await self._inner.aclose()
+
+    async def aclose(self) -> None:
+        """Close the response (safe to call more than once)."""
+        await self._inner.aclose()
+
+    close = aclose
+
+    async def until_done(self) -> AsyncTranscriptionStream:
+        """Consume the rest of the stream; return it."""
+        async for _ in self:
+            pass
+        return self
+
+    async def get_final_text(self) -> str:
+        """Consume the rest of the stream and return the whole transcript."""
+        return (await self.until_done()).text
+
+    async def __aenter__(self) -> AsyncTranscriptionStream:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.aclose()
+
+
+async def _async_stream(pending: Any) -> AsyncTranscriptionStream:
+    return AsyncTranscriptionStream(await pending)
+
+
 class _Transcribe(Resource):
     _path = ""
     _translation = False
 
     def _create(self, file: Any, model: str, fields: dict[str, Any],
-                params: dict[str, Any]) -> Any:
+                params: dict[str, Any], stream: bool = False) -> Any:
         extra_body = params.pop("extra_body", None)
         options = call_options(params)
-        if params.get("stream"):
-            raise ValueError("stream=True is not supported for transcriptions by this client; "
-                             "leave it unset to get the whole transcript")
+        if "stream" in params:  # translations have no stream parameter
+            raise ValueError("stream is not a translations parameter: translations return the "
+                             "whole text; stream a transcription with gpt-4o-transcribe instead")
+        if not isinstance(stream, bool):
+            raise TypeError(f"stream must be True or False, got {stream!r}")
         fields = {**fields, **params}
         fields = {k: v for k, v in fields.items() if v is not None}
         upload = to_file_tuple(file, param="file")
         validate_transcription(upload, model, fields, translation=self._translation)
         fmt = fields.get("response_format", "json")
+        if stream:
+            if _can_stream(model) is False:
+                raise ValueError(f"stream=True is not supported by {model}: use "
+                                 "gpt-4o-transcribe or gpt-4o-mini-transcribe, or leave stream "
+                                 "unset to get the whole transcript")
+            if fmt != "json":
+                raise ValueError(f"stream=True needs response_format='json' (got {fmt!r})")
+            fields["stream"] = True
         if extra_body:
             fields.update(extra_body)
         data = form_fields({"model": model, **fields})
+        if stream:
+            spec = RequestSpec("POST", self._path, data=data, files=[("file", upload)],
+                               stream=True, cast=TranscriptionStreamEvent, **options)
+            pending = self._request(spec)
+            if getattr(self._requester, "is_async", False):
+                return _async_stream(pending)
+            return TranscriptionStream(pending)
         if fmt in _TEXT_FORMATS:
             spec = RequestSpec("POST", self._path, data=data, files=[("file", upload)],
                                response="text", **options)
@@ -62,8 +242,9 @@ class Transcriptions(_Transcribe):
     def create(self, *, file: Any, model: str, response_format: str | None = None,
                language: str | None = None, prompt: str | None = None,
                temperature: float | None = None,
-               timestamp_granularities: list[str] | None = None, **params: Any) -> Any:
-        """Transcribe audio.
+               timestamp_granularities: list[str] | None = None, stream: bool = False,
+               **params: Any) -> Any:
+        """Transcribe audio, whole or streamed.
 
         Parameters
         ----------
@@ -82,16 +263,26 @@ class Transcriptions(_Transcribe):
             0–1.
         timestamp_granularities : list of {"word", "segment"}, optional
             Needs ``response_format="verbose_json"``.
+        stream : bool, default False
+            When True (gpt-4o-transcribe, gpt-4o-mini-transcribe; json only), return a
+            :class:`TranscriptionStream` of events: ``transcript.text.delta`` (``.delta``) as the
+            text arrives, then ``transcript.text.done`` (``.text``, ``.usage``).
         **params
             Other form fields (``include`` ...) and the per-call options.
 
         Returns
         -------
-        Transcription or str
+        Transcription, str, TranscriptionStream or AsyncTranscriptionStream
+
+        Examples
+        --------
+        >>> for event in client.audio.transcriptions.create(  # doctest: +SKIP
+        ...         file="talk.wav", model="gpt-4o-mini-transcribe", stream=True):
+        ...     print(event.delta if event.type == "transcript.text.delta" else "")
         """
         fields = {"response_format": response_format, "language": language, "prompt": prompt,
                   "temperature": temperature, "timestamp_granularities": timestamp_granularities}
-        return self._create(file, model, fields, params)
+        return self._create(file, model, fields, params, stream)
 
 
 class Translations(_Transcribe):

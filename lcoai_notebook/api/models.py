@@ -7,6 +7,7 @@ from typing import Any
 
 from .._http import RequestSpec
 from .._models import Result, wrap
+from .._wire import check_path_value
 from ._resource import Resource, call_options
 
 __all__ = ["ModelList", "Models"]
@@ -55,13 +56,12 @@ class ModelList(Result):
 
 
 def _model_id(model: Any) -> str:
+    """A model id for the path (the shared path-id rule: no ``/``, ``..``, ``?`` ...)."""
     if not isinstance(model, str):
         raise TypeError(f"model must be a model id string (got {type(model).__name__})")
     if not model.strip():
         raise ValueError(f"model must be a non-empty model id (got {model!r})")
-    if "/" in model:
-        raise ValueError(f"model must be a model id, not a path (got {model!r})")
-    return model
+    return check_path_value(model, "model")
 
 
 class Models(Resource):

@@ -36,8 +36,11 @@ class Emulator:
         (bearer key, base ``.../v1``).
     port : int
         Port for :meth:`start` (0 picks a free one).
-    stream_mode : {"incremental", "buffered"}
-        Whether SSE streams are sent event by event or as one body.
+    stream_mode : {"incremental", "buffered"}, optional
+        Whether SSE streams are sent event by event or as one body. By default the flavor's
+        own: ``"buffered"`` for ``"lowcodeapi"`` (the service sends a stream in one piece),
+        ``"incremental"`` for ``"openai"``. A request may override it with the
+        ``X-Emulator-Stream`` header.
     **config
         Any other :class:`EmuConfig` field (``fault_rate``, ``latency``, ``api_tokens`` ...).
 
@@ -49,7 +52,7 @@ class Emulator:
     """
 
     def __init__(self, flavor: str = "lowcodeapi", port: int = 0,
-                 stream_mode: str = "incremental", **config: Any) -> None:
+                 stream_mode: str | None = None, **config: Any) -> None:
         unknown = sorted(set(config) - set(_CONFIG_FIELDS))
         if unknown:
             raise TypeError(f"Emulator() got unknown option(s) {', '.join(unknown)}; accepted: "

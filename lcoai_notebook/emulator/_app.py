@@ -17,13 +17,14 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+import re
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from .._catalog import known_models
 from ._config import EmuConfig
@@ -39,7 +40,13 @@ log = logging.getLogger("lcoai_notebook.emulator")
 #: Every module that registers routes, imported by the first EmuApp.
 ROUTE_MODULES = ("_models_routes", "_chat", "_embeddings", "_images", "_audio", "_moderation",
                  "_files", "_fine_tuning", "_batches", "_assistants", "_vector_stores",
-                 "_completions")
+                 "_completions", "_vector_search", "_uploads", "_responses", "_stored_chat")
+#: Route templates only the plain OpenAI wire has: LowCodeAPI's OpenAI provider defines none of
+#: them (reference/lowcodeapi-openai-endpoints.json), so its flavor answers them as unknown routes.
+OPENAI_ONLY_PREFIXES = ("/v1/responses", "/v1/chat/completions/")
+#: Single routes of that kind whose path LowCodeAPI does define, for another method only (it
+#: has ``POST /v1/chat/completions``, not the stored completions' list).
+OPENAI_ONLY_ROUTES = frozenset({("GET", "/v1/chat/completions")})
 #: Routes LowCodeAPI treats as uploads: multipart with exactly one file part named ``file``.
 UPLOAD_ROUTES = frozenset({
     ("POST", "/v1/audio/transcriptions"), ("POST", "/v1/audio/translations"),
@@ -47,6 +54,15 @@ UPLOAD_ROUTES = frozenset({
 })
 #: On LowCodeAPI the single ``file`` part stands for OpenAI's ``image`` part on these routes.
 _FILE_IS_IMAGE = frozenset({"/v1/images/edits", "/v1/images/variations"})
+_AUDIO_UPLOADS = frozenset({("POST", "/v1/audio/transcriptions"),
+                            ("POST", "/v1/audio/translations")})
+#: Room for the multipart form around an uploaded file (fields, part headers, boundaries).
+_FORM_ALLOWANCE = 2**20
+#: What an id placed in a path must not be or hold: it would change the URL's meaning (dot
+#: segments, separators, escapes) or cannot be sent as it is.
+_BAD_ID = re.compile(r"[/\\?#%\s\x00-\x1f\x7f-\x9f]")
+#: Host names always served: loopback, and the in-process transports' reserved name.
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "emulator.invalid"})
 
 _PROVIDER = "openai"
 _LC_PREFIX = "/openai"
@@ -81,6 +97,50 @@ def _retry_count(hdrs: Mapping[str, str]) -> int:
         if value.isdigit():
             return int(value)
     return 0
+
+
+def _segments(path: str) -> list[str]:
+    """``path`` (percent-encoded) split on "/", each segment decoded: an encoded "/" stays
+    inside its segment instead of making a new one."""
+    return [unquote(seg, errors="replace") if "%" in seg else seg for seg in path.split("/")]
+
+
+def _bad_id_reason(value: str) -> str | None:
+    if value in ("", ".", ".."):
+        return "empty" if not value else f"{value!r}"
+    found = _BAD_ID.search(value)
+    return None if found is None else f"holds {ascii(found.group())}"
+
+
+def _host_name(value: str) -> str:
+    """The name part of a ``Host`` header: port and brackets removed, lower case, no final dot."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        name = value[1:value.find("]")] if "]" in value else value[1:]
+    else:
+        name, sep, port = value.rpartition(":")
+        if not sep or not port.isdigit():
+            name = value
+    return name[:-1] if name.endswith(".") else name
+
+
+def _lower(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    return {str(k).lower(): str(v) for k, v in pairs}
+
+
+def _check_ids(params: Mapping[str, str]) -> None:
+    """400 when an id placed in the path (New format) or standing for one (Old) could change
+    the URL's meaning: empty, ``.``/``..``, or holding ``/ \\ ? # %``, whitespace or a control
+    character (clients must refuse these before sending; this is the server's own check)."""
+    for name, value in params.items():
+        reason = _bad_id_reason(value)
+        if reason is not None:
+            shown = ascii(value[:40]) + ("..." if len(value) > 40 else "")
+            raise EmuError(400, f"Invalid '{name}': {shown} is not a valid ID ({reason}). IDs in "
+                           "a path must not be empty, '.' or '..', and must not hold '/', "
+                           "'\\', '?', '#', '%', whitespace or control characters.",
+                           param=name, code="invalid_id")
 
 
 def _is_asset(route: Route) -> bool:
@@ -124,7 +184,7 @@ class EmuApp:
     Parameters
     ----------
     config : EmuConfig, optional
-        Settings; the defaults emulate LowCodeAPI with incremental streaming.
+        Settings; the defaults emulate LowCodeAPI with buffered streaming.
     """
 
     def __init__(self, config: EmuConfig | None = None) -> None:
@@ -150,6 +210,16 @@ class EmuApp:
         self._request_count = 0
         self._window: deque[tuple[float, int]] = deque()
         self._faults = FaultDrawer(config.fault_rate, tuple(config.fault_kinds), config.fault_seed)
+        for name in ("max_json_body", "max_file_upload", "max_audio_upload"):
+            value = getattr(config, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive number of bytes, got {value!r}")
+        #: Host header names answered (see EmuConfig.allowed_hosts); the server adds its own.
+        self.allowed_hosts: set[str] = set(_LOOPBACK_HOSTS) | {
+            _host_name(h) for h in config.allowed_hosts}
+        self._routes_by_shape: dict[tuple[str, int], list[Route]] = {}
+        for r in ROUTES:
+            self._routes_by_shape.setdefault((r.method, len(r.parts)), []).append(r)
 
     # -- services for handlers -------------------------------------------------------------
 
@@ -214,7 +284,7 @@ class EmuApp:
         query = dict(parse_qsl(qs, keep_blank_values=True))
         body = dumps(json) if json is not None else b""
         headers = {"content-type": _JSON_CT} if json is not None else {}
-        found = self._resolve(method, path, query, ("new",))
+        found = self._resolve(method, path.split("/"), query, ("new",))
         if found is None:
             return 404, self._invalid_url(method, path).body()
         route, params, _ = found
@@ -233,8 +303,48 @@ class EmuApp:
 
     # -- the HTTP entry point ----------------------------------------------------------------
 
+    def preflight(self, method: str, path: str,
+                  headers: Mapping[str, str] | Iterable[tuple[str, str]]
+                  ) -> tuple[EmuResponse | None, int]:
+        """What a shell checks before reading a body: ``(refusal, body limit)``.
+
+        ``refusal`` is the response to send at once (a ``Host`` this emulator does not serve),
+        else None; ``limit`` is the largest body the route accepts, in bytes.
+        """
+        hdrs = _lower(headers)
+        denied = self._check_host(hdrs)
+        return denied, self.body_limit(method, path)
+
+    def body_limit(self, method: str, path: str) -> int:
+        """The largest request body, in bytes, accepted for ``method path`` (see EmuConfig)."""
+        return self._limit(method, path)[0]
+
+    def _limit(self, method: str, path: str) -> tuple[int, str]:
+        config = self.config
+        if config.flavor == "lowcodeapi" and path.startswith(_LC_PREFIX + "/"):
+            path = path[len(_LC_PREFIX):]
+        key = (method.upper(), path)
+        if key in _AUDIO_UPLOADS:
+            return config.max_audio_upload + _FORM_ALLOWANCE, "an audio file"
+        if key == ("POST", "/v1/files"):
+            return config.max_file_upload + _FORM_ALLOWANCE, "a file"
+        return config.max_json_body, "a request body"
+
+    def too_large(self, method: str, path: str, size: int | None) -> EmuResponse:
+        """The 413 for a body over the route's limit (``size`` None: more than the limit)."""
+        limit, what = self._limit(method, path)
+        if what == "a request body":
+            allowed = f"{limit} bytes"
+        else:  # the documented limit is the file's; the body may add the form around it
+            allowed = f"{limit - _FORM_ALLOWANCE} bytes for {what}"
+        got = f"{size} bytes" if size is not None else f"more than {limit} bytes read"
+        exc = EmuError(413, f"Maximum content size limit ({limit}) exceeded ({got}): this "
+                       f"endpoint accepts up to {allowed}.", code="request_too_large")
+        return self._error(exc, self._meta_headers(0), 0.0)
+
     def handle(self, method: str, raw_path: str, query_list: Iterable[tuple[str, str]],
-               headers: Mapping[str, str] | Iterable[tuple[str, str]], body: bytes) -> EmuResponse:
+               headers: Mapping[str, str] | Iterable[tuple[str, str]],
+               body: bytes | bytearray) -> EmuResponse:
         """Answer one HTTP request.
 
         Parameters
@@ -242,32 +352,45 @@ class EmuApp:
         method : str
             HTTP method.
         raw_path : str
-            The URL path, percent-decoded (``/openai/v1/models/gpt-5`` or ``/v1/...``).
+            The URL path as sent, still percent-encoded (``/openai/v1/models/gpt-5`` or
+            ``/v1/...``): segments are split before they are decoded, so an encoded ``/`` stays
+            inside its id.
         query_list : iterable of (str, str)
             Decoded query parameters in order.
         headers : mapping or iterable of (str, str)
-            Request headers (names in any case).
-        body : bytes
-            The whole request body.
+            Request headers (names in any case); ``Host`` must name this emulator.
+        body : bytes or bytearray
+            The whole request body (the shells refuse bodies over :meth:`body_limit` before
+            reading them; a larger one given here gets the same 413).
 
         Returns
         -------
         EmuResponse
         """
         method = method.upper()
-        pairs = headers.items() if isinstance(headers, Mapping) else headers
-        hdrs = {str(k).lower(): str(v) for k, v in pairs}
+        hdrs = _lower(headers)
+        denied = self._check_host(hdrs)
+        if denied is not None:
+            return denied
+        if len(body) > self._limit(method, raw_path)[0]:
+            return self.too_large(method, raw_path, len(body))
         query_pairs = list(query_list)
         query = dict(query_pairs)
         lowcode = self.config.flavor == "lowcodeapi"
+        site = self._lowcode_site(method, raw_path, hdrs) if lowcode else None
+        if site is not None:
+            return site
         meta = self._meta_headers(len(body))
+        segments = _segments(raw_path)
         try:
             if lowcode:
-                if not raw_path.startswith(_LC_PREFIX + "/"):
+                if len(segments) < 3 or segments[0] or segments[1] != _LC_PREFIX[1:]:
                     return self._not_found()
-                path = raw_path[len(_LC_PREFIX):]
-                found = self._resolve(method, path, query, tuple(self.config.path_formats))
-                if found is None:
+                segments = ["", *segments[2:]]
+                path = "/".join(segments)
+                found = self._resolve(method, segments, query, tuple(self.config.path_formats))
+                if (found is None or found[0].template.startswith(OPENAI_ONLY_PREFIXES)
+                        or (method, found[0].template) in OPENAI_ONLY_ROUTES):
                     return self._not_found()
                 route, params, fmt = found
                 form = None
@@ -277,9 +400,10 @@ class EmuApp:
                         return self._json(422, {"message": "File missing", "provider": "",
                                                 "error": {"code": 422}})
                 denied = (None if _is_asset(route) else
-                          self._lowcode_auth(method, raw_path, query, hdrs))
+                          self._lowcode_auth(method, _LC_PREFIX + path, query, hdrs))
                 if denied is not None:
                     return denied
+                _check_ids(params)
                 handler_query = {k: v for k, v in query.items() if k != "api_token"}
                 if fmt == "old":
                     for name in route.params:
@@ -292,13 +416,14 @@ class EmuApp:
                                 "parameter; in the New path format path parameters must not be "
                                 "repeated in the query.", param=name)
             else:
-                path = raw_path
-                found = self._resolve(method, path, query, ("new",))
+                path = "/".join(segments)
+                found = self._resolve(method, segments, query, ("new",))
                 if found is None:
                     raise self._invalid_url(method, path)
                 route, params, _ = found
                 if not _is_asset(route):
                     self._openai_auth(hdrs)
+                _check_ids(params)
                 handler_query, form = query, None
             fault = Fault() if _is_asset(route) else self._fault(hdrs)
             delay = self.config.latency + fault.latency
@@ -319,14 +444,16 @@ class EmuApp:
 
     # -- routing -----------------------------------------------------------------------------
 
-    def _resolve(self, method: str, path: str, query: Mapping[str, str],
+    def _resolve(self, method: str, segments: list[str], query: Mapping[str, str],
                  formats: tuple[str, ...]) -> tuple[Route, dict[str, str], str] | None:
-        """(route, path params, "new"|"old"). Old: literal names in the path, values in the
-        query; it wins over a New match of the same path (``/v1/models/model?model=X``)."""
+        """(route, path params, "new"|"old") for the decoded path ``segments``. Old: literal
+        names in the path, values in the query; it wins over a New match of the same path
+        (``/v1/models/model?model=X``)."""
+        candidates = self._routes_by_shape.get((method, len(segments)), ())
         if "old" in formats:
             partial = None
-            for r in ROUTES:
-                if r.params and r.method == method and r.old_path == path:
+            for r in candidates:
+                if r.params and segments == r.old_path.split("/"):
                     if all(p in query for p in r.params):
                         return r, {p: query[p] for p in r.params}, "old"
                     partial = r
@@ -338,13 +465,15 @@ class EmuApp:
                                "the query; missing: " + ", ".join(missing) + ".",
                                param=missing[0])
         best: tuple[Route, dict[str, str]] | None = None
-        for r in ROUTES:
-            if r.method != method or (r.params and "new" not in formats):
+        for r in candidates:
+            if r.params and "new" not in formats:
                 continue
-            m = r.regex.match(path)
+            if not all(p is None or p == seg for p, seg in zip(r.parts, segments, strict=True)):
+                continue
             # The most literal template wins: POST /v1/threads/runs is not thread "runs".
-            if m and (best is None or len(r.params) < len(best[0].params)):
-                best = (r, m.groupdict())
+            if best is None or len(r.params) < len(best[0].params):
+                values = [seg for p, seg in zip(r.parts, segments, strict=True) if p is None]
+                best = (r, dict(zip(r.params, values, strict=True)))
         return (best[0], best[1], "new") if best else None
 
     def _call(self, route: Route, method: str, path: str, params: dict[str, str],
@@ -369,6 +498,26 @@ class EmuApp:
         return result
 
     # -- flavor pieces -------------------------------------------------------------------------
+
+    def _lowcode_site(self, method: str, raw_path: str,
+                      hdrs: dict[str, str]) -> EmuResponse | None:
+        """LowCodeAPI's own routes beside the provider's API (reference section 1.1, "Other
+        OSS routes"), answered without a token: ``GET /``, ``GET /health-check``, and the bare
+        provider path ``/openai`` (any method) redirecting to the UI; None for any other path."""
+        # Express matches a route with or without one final slash.
+        path = raw_path[:-1] if len(raw_path) > 1 and raw_path.endswith("/") else raw_path
+        if path == _LC_PREFIX and method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            # No UI_DOMAIN here: the server redirects to its own Host, saying where from.
+            host = hdrs.get("host", "")
+            target = f"http://{host}?redirected_from={host}{_LC_PREFIX}"
+            return EmuResponse(302, {"location": target, "content-type":
+                                     "text/plain; charset=utf-8"},
+                               f"Found. Redirecting to {target}".encode())
+        if method == "GET" and path == "/":
+            return self._json(200, {"res": {"message": "LowCodeAPI"}})
+        if method == "GET" and path == "/health-check":
+            return self._json(200, {"status": "ok"})
+        return None
 
     def _lowcode_upload(self, route: Route, hdrs: dict[str, str], body: bytes) -> Any:
         """The parsed form when it has exactly one file part, named ``file``; else None."""
@@ -399,6 +548,20 @@ class EmuApp:
             return self._json(403, {"message": "Invalid api_token", "provider": _PROVIDER,
                                     "error": {"code": 403}})
         return None
+
+    def _check_host(self, hdrs: dict[str, str]) -> EmuResponse | None:
+        """403 unless ``Host`` names this emulator: a page whose DNS name was rebound to
+        127.0.0.1 sends its own name, and must not reach the emulator's public token."""
+        host = hdrs.get("host")
+        name = _host_name(host) if host is not None else None
+        if name is not None and name in self.allowed_hosts:
+            return None
+        shown = "no Host header" if host is None else f"Host {ascii(host[:80])}"
+        exc = EmuError(403, f"{shown} is not served here: the emulator answers requests "
+                       "addressed to 127.0.0.1, localhost or [::1] (and names listed in its "
+                       "allowed_hosts), which keeps web pages that rebind their DNS name to "
+                       "this machine out.", code="host_not_allowed")
+        return self._error(exc, self._meta_headers(0), 0.0)
 
     def _openai_auth(self, hdrs: dict[str, str]) -> None:
         scheme, _, key = hdrs.get("authorization", "").partition(" ")

@@ -11,14 +11,22 @@ Transcripts are timed by the upload's real duration, read from the container:
 - anything else (WebM, or a container that does not parse) is estimated from the size at
   128 kbit/s.
 
-The words come from a PRNG keyed on the file's bytes, ``prompt``, ``language``, model and task:
-about 2.5 words per second, split into segments spread evenly over the duration.
+Speech the emulator made carries its text (a RIFF ``LIST/INFO`` chunk after the samples: ``ISFT``
+names the emulator, ``ICMT`` holds the input), so transcribing it returns that text, each word
+timed where it is spoken in the real duration. Any other audio gets a simulated transcript: words
+from a PRNG keyed on the file's bytes, ``prompt``, ``language``, model and task, about 2.5 words
+per second, split into segments spread evenly over the duration.
+
+``stream=true`` with the gpt-4o transcribe models answers ``transcript.text.delta`` events (a few
+words each) and one ``transcript.text.done`` with the whole text and the usage; whisper-1 cannot
+stream, and says so with a 400 rather than silently ignoring the flag (the reference says the
+service ignores it, which leaves a streaming caller with no events and no error).
 
 Speech returns real audio: a 24 kHz mono 16-bit tone pattern (one pitched syllable per word, the
 pitch set by the voice, the length by the text and ``speed``). The emulator encodes WAV and PCM
-only: ``wav`` gives ``audio/wav``, ``pcm`` raw little-endian samples (``audio/pcm``), and the
-compressed formats (mp3, opus, aac, flac) also get WAV bytes labelled ``audio/wav`` — an honest
-content type rather than mislabelled bytes.
+only: ``wav`` gives ``audio/wav``, ``pcm`` raw little-endian samples (``audio/pcm``, which has no
+room for the text), and the compressed formats (mp3, opus, aac, flac) also get WAV bytes labelled
+``audio/wav`` — an honest content type rather than mislabelled bytes.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import EmuError, invalid, missing
-from ._router import EmuRequest, Raw, Upload, route
+from ._router import SSE, EmuRequest, Raw, Upload, route
 from ._text import (
     check_enum,
     check_model,
@@ -47,7 +55,7 @@ from ._text import (
 )
 
 __all__ = ["audio_duration", "create_speech", "create_transcription", "create_translation",
-           "wav_bytes"]
+           "spoken_text", "wav_bytes"]
 
 SUPPORTED = ("flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm")
 _MAX_BYTES = 25 * 1024 * 1024
@@ -56,6 +64,10 @@ _VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "
            "verse", "marin", "cedar")
 _SPEECH_FORMATS = ("mp3", "opus", "aac", "flac", "wav", "pcm")
 _RATE = 24_000
+#: The ``ISFT`` (software) value that marks a WAV as the emulator's own speech.
+_SPEECH_TAG = "lcoai-notebook emulator speech"
+#: Words per ``transcript.text.delta`` event.
+_DELTA_WORDS = 3
 _LANGS = {"en": "english", "es": "spanish", "fr": "french", "de": "german", "it": "italian",
           "pt": "portuguese", "nl": "dutch", "ja": "japanese", "zh": "chinese", "ru": "russian"}
 # A few words per language so a non-English transcript looks the part.
@@ -282,13 +294,14 @@ def _words(r: Any, n_words: int, about: str, lang: str) -> list[str]:
     return words
 
 
-def _segments(words: list[str], duration: float, r: Any) -> list[dict[str, Any]]:
+def _segments(words: list[str], times: list[tuple[float, float]], duration: float,
+              sizes: Any, r: Any) -> list[dict[str, Any]]:
+    """Verbose segments of ``words`` (spoken at ``times``), ``next(sizes)`` words each."""
     segs, i = [], 0
-    per_word = duration / max(1, len(words))
     while i < len(words):
-        size = r.randint(8, 16)
+        size = next(sizes)
         chunk = words[i:i + size]
-        start, end = i * per_word, min(duration, (i + len(chunk)) * per_word)
+        start, end = times[i][0], min(duration, times[i + len(chunk) - 1][1])
         text = " " + " ".join(chunk)
         segs.append({"id": len(segs), "seek": int(start * 100) // 3000 * 3000,
                      "start": round(start, 2), "end": round(end, 2), "text": text,
@@ -296,11 +309,71 @@ def _segments(words: list[str], duration: float, r: Any) -> list[dict[str, Any]]
                      "temperature": 0.0, "avg_logprob": round(-0.1 - r.random() * 0.4, 4),
                      "compression_ratio": round(1.1 + r.random() * 0.6, 4),
                      "no_speech_prob": round(r.random() * 0.05, 6),
-                     "_words": [(w, round((i + k) * per_word, 2),
-                                 round((i + k + 1) * per_word, 2))
+                     "_words": [(w, round(times[i + k][0], 2), round(times[i + k][1], 2))
                                 for k, w in enumerate(chunk)]})
         i += size
     return segs
+
+
+def _random_sizes(r: Any) -> Any:
+    while True:
+        yield r.randint(8, 16)
+
+
+def _sentence_sizes(words: list[str]) -> Any:
+    """Segment sizes that end at sentence ends (at most 16 words), as a speaker pauses."""
+    i = 0
+    while True:
+        size = 1
+        while (i + size < len(words) and size < 16
+               and not words[i + size - 1].endswith((".", "!", "?"))):
+            size += 1
+        i += size
+        yield size
+
+
+def _even_times(n: int, duration: float) -> list[tuple[float, float]]:
+    per_word = duration / max(1, n)
+    return [(k * per_word, (k + 1) * per_word) for k in range(n)]
+
+
+def _spoken_times(words: list[str], duration: float) -> list[tuple[float, float]]:
+    """Where each word of the emulator's own speech falls in ``duration`` seconds: the syllable
+    lengths :func:`synthesize` gave them, scaled to the measured length (``speed`` cancels)."""
+    lengths = _word_seconds(words)
+    scale = duration / float(lengths.sum()) if len(words) else 0.0
+    ends = np.cumsum(lengths) * scale
+    starts = ends - lengths * scale
+    return [(float(a), float(b)) for a, b in zip(starts, ends, strict=True)]
+
+
+def _truthy_field(fields: dict[str, Any], name: str) -> bool:
+    """A multipart boolean (``true``/``false``, as the SDKs send it), or a 400 naming it."""
+    value = fields.get(name)
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    if value is None or value == "":
+        return False
+    text = str(value).strip().lower()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise invalid(f"Invalid value for '{name}': expected a boolean, but got {value!r} instead.",
+                  param=name, code="invalid_type")
+
+
+def _streams(row: dict[str, Any]) -> bool:
+    # The gpt-4o transcribe family (the json-only, token-billed rows) streams; whisper-1 does
+    # not. A row may say so itself with "stream".
+    return bool(row.get("stream", row.get("response_formats") == ["json"]))
+
+
+def _stream_events(words: list[str], text: str, usage: dict[str, Any]) -> Any:
+    for k in range(0, len(words), _DELTA_WORDS):
+        delta = " ".join(words[k:k + _DELTA_WORDS])
+        yield {"type": "transcript.text.delta", "delta": delta if k == 0 else " " + delta}
+    yield {"type": "transcript.text.done", "text": text, "usage": usage}
 
 
 def _stamp(t: float, sep: str) -> str:
@@ -345,15 +418,30 @@ def _transcribe(req: EmuRequest, task: str) -> dict[str, Any] | Raw:
         raise invalid("timestamp_granularities is only supported with "
                       "response_format=verbose_json.", param="timestamp_granularities")
 
+    stream = _truthy_field(fields, "stream") if task == "transcribe" else False
+    if stream and not _streams(row):
+        raise invalid(f"Streaming is not supported for the model '{model}'; use "
+                      "gpt-4o-transcribe or gpt-4o-mini-transcribe, or leave 'stream' unset.",
+                      param="stream", code="unsupported_value")
+
     duration, _measured = audio_duration(up.content, kind)
     content_key = stable_hash(up.content)
     lang = "en" if task == "translate" else (language or "en").lower()
     r = rng("audio", req.app.config.seed, model, task, content_key, prompt, lang,
             round(temperature, 2))
-    n_words = 0 if duration < 0.3 else max(1, int(duration * 2.5))
-    words = _words(r, min(n_words, 20_000), prompt, lang)
-    segs = _segments(words, duration, r)
+    spoken = spoken_text(up.content)
+    if spoken is not None:  # the emulator's own speech: its words, where they are spoken
+        words = spoken.split()
+        segs = _segments(words, _spoken_times(words, duration), duration,
+                         _sentence_sizes(words), r)
+    else:
+        n_words = 0 if duration < 0.3 else max(1, int(duration * 2.5))
+        words = _words(r, min(n_words, 20_000), prompt, lang)
+        segs = _segments(words, _even_times(len(words), duration), duration, _random_sizes(r), r)
     text = " ".join(words)
+    if stream and fmt != "json":
+        raise invalid(f"response_format '{fmt}' cannot be streamed; use 'json'.",
+                      param="response_format", code="unsupported_value")
     if fmt == "text":
         return Raw((text + "\n").encode("utf-8"), "text/plain; charset=utf-8")
     if fmt in ("srt", "vtt"):
@@ -376,6 +464,8 @@ def _transcribe(req: EmuRequest, task: str) -> dict[str, Any] | Raw:
                                  "total_tokens": audio_tokens + text_tokens + count_tokens(text)}
     else:
         usage = {"type": "duration", "seconds": int(math.ceil(duration))}
+    if stream:
+        return SSE(_stream_events(words, text, usage))
     if fmt == "json":
         return {"text": text, "usage": usage} if task == "transcribe" else {"text": text}
     body: dict[str, Any] = {"task": task, "language": _LANGS.get(lang, lang),
@@ -383,7 +473,7 @@ def _transcribe(req: EmuRequest, task: str) -> dict[str, Any] | Raw:
     if not grans or "segment" in grans:
         body["segments"] = [{k: v for k, v in s.items() if k != "_words"} for s in segs]
     if "word" in grans:
-        body["words"] = [{"word": w.strip(".,"), "start": a, "end": b}
+        body["words"] = [{"word": w.strip(".,!?;:"), "start": a, "end": b}
                          for s in segs for (w, a, b) in s["_words"]]
     if task == "transcribe":
         body["usage"] = usage
@@ -403,20 +493,62 @@ def create_translation(req: EmuRequest) -> dict[str, Any] | Raw:
 
 
 # --------------------------------------------------------------------------- speech
-def wav_bytes(samples: np.ndarray, rate: int = _RATE) -> bytes:
-    """A 16-bit mono PCM WAV file for ``int16`` ``samples``."""
+def _info_chunk(fields: list[tuple[bytes, str]]) -> bytes:
+    """A RIFF ``LIST/INFO`` chunk of NUL-terminated UTF-8 values, each padded to even length."""
+    body = b"INFO"
+    for cid, value in fields:
+        raw = value.encode("utf-8") + b"\0"
+        body += cid + struct.pack("<I", len(raw)) + raw + b"\0" * (len(raw) & 1)
+    return b"LIST" + struct.pack("<I", len(body)) + body
+
+
+def wav_bytes(samples: np.ndarray, rate: int = _RATE, text: str | None = None) -> bytes:
+    """A 16-bit mono PCM WAV file for ``int16`` ``samples``.
+
+    With ``text``, a ``LIST/INFO`` chunk after the samples carries it (``ICMT``) and marks the
+    file as the emulator's speech (``ISFT``); the header stays the canonical 44 bytes, so players
+    and readers that skip unknown chunks (all of them, ``wave`` included) see the same audio.
+    """
     pcm = samples.astype("<i2", copy=False).tobytes()
-    return (b"RIFF" + struct.pack("<I", 36 + len(pcm)) + b"WAVE"
+    info = b"" if text is None else _info_chunk([(b"ISFT", _SPEECH_TAG), (b"ICMT", text)])
+    return (b"RIFF" + struct.pack("<I", 36 + len(pcm) + len(info)) + b"WAVE"
             + b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
-            + b"data" + struct.pack("<I", len(pcm)) + pcm)
+            + b"data" + struct.pack("<I", len(pcm)) + pcm + info)
+
+
+def spoken_text(data: bytes) -> str | None:
+    """The text a WAV made by the emulator's speech route says, or None for any other audio."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    pos, end = 12, len(data)
+    while pos + 8 <= end:
+        cid, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        if cid == b"LIST" and data[pos + 8:pos + 12] == b"INFO":
+            info: dict[bytes, bytes] = {}
+            sub, stop = pos + 12, min(end, pos + 8 + size)
+            while sub + 8 <= stop:
+                sid, ssize = data[sub:sub + 4], struct.unpack("<I", data[sub + 4:sub + 8])[0]
+                info[sid] = data[sub + 8:min(stop, sub + 8 + ssize)].rstrip(b"\0")
+                sub += 8 + ssize + (ssize & 1)
+            if info.get(b"ISFT") == _SPEECH_TAG.encode():
+                try:
+                    return info.get(b"ICMT", b"").decode("utf-8")
+                except UnicodeDecodeError:
+                    return None
+        pos += 8 + size + (size & 1)
+    return None
+
+
+def _word_seconds(words: list[str]) -> np.ndarray:
+    """Seconds per word at speed 1: ~15 characters a second, as speech runs; at least 80 ms."""
+    return np.array([max(0.08, (len(w) + 1) / 15.0) for w in words])
 
 
 def synthesize(text: str, voice: str, speed: float, rate: int = _RATE) -> np.ndarray:
     """``int16`` samples: one pitched syllable per word, fading in and out."""
     words = text.split() or ["."]
     base = 110 + stable_hash("voice", voice) % 140  # Hz
-    # ~15 characters a second at speed 1, as speech runs; at least 80 ms per word.
-    lengths = np.array([max(0.08, (len(w) + 1) / 15.0) for w in words]) / speed
+    lengths = _word_seconds(words) / speed
     n = np.maximum(1, (lengths * rate).astype(np.int64))
     freqs = np.array([base * (1 + (stable_hash(w.lower()) % 12) / 12) for w in words])
     out = np.empty(int(n.sum()), dtype=np.int16)
@@ -463,4 +595,5 @@ def create_speech(req: EmuRequest) -> Raw:
     samples = synthesize(text, voice_key, speed)
     if fmt == "pcm":
         return Raw(samples.astype("<i2", copy=False).tobytes(), "audio/pcm")
-    return Raw(wav_bytes(samples), "audio/wav")
+    # Every other format gets WAV, labelled as WAV: the emulator has no mp3/opus/aac/flac encoder.
+    return Raw(wav_bytes(samples, text=" ".join(text.split())), "audio/wav")

@@ -1,40 +1,49 @@
-"""``POST /v1/chat/completions``: deterministic replies built from the conversation.
+"""``POST /v1/chat/completions``: replies built from the conversation, following its cues.
 
-The reply reflects the last user message: sentences from :func:`._text.compose` seeded by the
-messages, ``seed``, ``temperature``, model and choice index, so the same request always gets the
-same reply and the ``n`` choices differ. Behaviours follow the API: ``max_tokens`` /
-``max_completion_tokens`` truncate (``finish_reason: "length"``), ``stop`` cuts before the first
-stop string, JSON mode returns a JSON object (or an instance of the given JSON schema), tools get a
-call whose arguments satisfy the function's parameter schema (``finish_reason: "tool_calls"``),
-and a ``tool`` result as the last message is answered in text. ``stream: true`` returns the same
-content as ``chat.completion.chunk`` events.
+:mod:`._cues` reads the conversation (question kind, topic phrases, facts the user stated, the
+system prompt's simple instructions), :mod:`._reply` composes the text, and :mod:`._jsonmode`
+fills JSON mode (the keys the prompt names) and JSON schemas (``json_schema`` mode and tool-call
+arguments). Behaviours follow the API: ``max_tokens`` / ``max_completion_tokens`` truncate
+(``finish_reason: "length"``), ``stop`` cuts before the first stop string, tools get a call whose
+arguments satisfy the function's parameter schema (``finish_reason: "tool_calls"``), a ``tool``
+result as the last message is answered in text, and ``stream: true`` returns the same content as
+``chat.completion.chunk`` events.
 
-The reply length defaults to 25-60 words; a request such as "in 500 words" in the last user
-message sets it (capped at 20,000 words), and so does ``EmuConfig.extra["chat_reply_words"]``.
-Streamed content pieces are ``extra["chat_chunk_chars"]`` (default 4) characters long.
+Sampling: ``temperature`` defaults to 1, as OpenAI's does, and any temperature above 0 without a
+``seed`` samples, so asking the same thing twice gets two different replies. The variation comes
+from the emulator instance's call count (see :func:`_nonce`), so a fresh emulator fed the same
+requests in the same order still answers the same, and a notebook run top to bottom repeats.
+A ``seed`` or ``temperature=0`` makes the reply a function of the request alone; the ``n``
+choices of one request always differ from each other.
+
+The reply length is a few sentences; a request such as "in 500 words" in the last user message
+sets it (capped at 20,000 words), and so does ``EmuConfig.extra["chat_reply_words"]``. Streamed
+content pieces are ``extra["chat_chunk_chars"]`` (default 4) characters long.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-import math
 import random
 import re
 from collections.abc import Iterator
 from typing import Any
 
+from ._cues import READ_LIMIT, Reading, content_text, read_conversation, topic_phrases
 from ._errors import invalid, missing
+from ._jsonmode import json_object_reply, schema_instance
+from ._reply import compose_reply
 from ._router import SSE, EmuRequest, route
+from ._stored_chat import remember
 from ._text import (
     check_bool,
     check_enum,
     check_int,
     check_model,
     check_number,
-    compose,
     count_tokens,
     enum_error,
-    keywords,
     rng,
     stable_hash,
     type_error,
@@ -60,20 +69,7 @@ _FIELDS = frozenset({
 
 
 # --------------------------------------------------------------------------- message reading
-def _content_text(content: Any) -> str:
-    """The text of a message's content (string or list of parts)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        out = []
-        for part in content:
-            if isinstance(part, dict):
-                if isinstance(part.get("text"), str):
-                    out.append(part["text"])
-                elif isinstance(part.get("refusal"), str):
-                    out.append(part["refusal"])
-        return "\n".join(out)
-    return ""
+_content_text = content_text
 
 
 def _check_messages(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -134,93 +130,6 @@ def _prompt_tokens(msgs: list[dict[str, Any]], tools: list[dict[str, Any]] | Non
     return total
 
 
-# --------------------------------------------------------------------------- JSON schema instances
-_CITIES = ("Paris", "London", "Tokyo", "Lagos", "Lima", "Oslo", "Boston", "Nairobi")
-
-
-def _hint_capitalized(text: str) -> list[str]:
-    ws = words_of(text)
-    # Skip the first word of the text: it is capitalised because it starts a sentence.
-    return [w for i, w in enumerate(ws) if i > 0 and w[:1].isupper() and w.lower() not in
-            ("i", "what", "how", "the")]
-
-
-def schema_instance(schema: Any, r: random.Random, hint: str = "", *, root: Any = None,
-                    name: str = "", depth: int = 0) -> Any:
-    """A JSON value satisfying ``schema``'s types, enums, required properties and bounds.
-
-    Values are drawn from ``hint`` (the user's words and numbers) where they fit, else from ``r``.
-    """
-    root = schema if root is None else root
-    if not isinstance(schema, dict) or depth > 8:
-        return None if depth > 8 else "value"
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/"):
-        node: Any = root
-        for part in ref[2:].split("/"):
-            node = node.get(part, {}) if isinstance(node, dict) else {}
-        return schema_instance(node, r, hint, root=root, name=name, depth=depth + 1)
-    if "const" in schema:
-        return schema["const"]
-    if isinstance(schema.get("enum"), list) and schema["enum"]:
-        opts = schema["enum"]
-        low = hint.lower()
-        for o in opts:
-            if isinstance(o, str) and o.lower() in low:
-                return o
-        return opts[r.randrange(len(opts))]
-    for key in ("anyOf", "oneOf"):
-        if isinstance(schema.get(key), list) and schema[key]:
-            options = [o for o in schema[key]
-                       if not (isinstance(o, dict) and o.get("type") == "null")]
-            return schema_instance((options or schema[key])[0], r, hint, root=root, name=name,
-                                   depth=depth + 1)
-    if isinstance(schema.get("allOf"), list):
-        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
-        for part in schema["allOf"]:
-            if isinstance(part, dict):
-                merged["properties"].update(part.get("properties") or {})
-                merged["required"] += list(part.get("required") or [])
-        return schema_instance(merged, r, hint, root=root, name=name, depth=depth + 1)
-    t = schema.get("type")
-    if isinstance(t, list):
-        t = next((x for x in t if x != "null"), "null")
-    if t is None:
-        t = "object" if "properties" in schema else "array" if "items" in schema else "string"
-    if t == "object":
-        props = schema.get("properties") or {}
-        required = set(schema.get("required") or [])
-        out: dict[str, Any] = {}
-        for key, sub in props.items():
-            # Required properties always; optional ones when the user mentions them or by chance.
-            if key in required or key.lower() in hint.lower() or r.random() < 0.5:
-                out[key] = schema_instance(sub, r, hint, root=root, name=key, depth=depth + 1)
-        return out
-    if t == "array":
-        lo = min(int(schema.get("minItems", 1)), 64)  # caps keep hostile schemas cheap
-        hi = int(schema.get("maxItems", max(lo, 3)))
-        n = max(lo, min(hi, r.randint(1, 3)))
-        return [schema_instance(schema.get("items") or {}, r, hint, root=root, name=name,
-                                depth=depth + 1) for _ in range(n)]
-    if t in ("integer", "number"):
-        lo = schema.get("minimum", schema.get("exclusiveMinimum", 0))
-        hi = schema.get("maximum", schema.get("exclusiveMaximum", max(100, lo + 100)))
-        for tok in re.findall(r"-?\d+(?:\.\d+)?", hint):
-            v = float(tok)
-            if lo <= v <= hi and (t == "number" or v.is_integer()):
-                return int(v) if t == "integer" else v
-        if hi < lo:
-            raise ValueError("maximum below minimum")
-        if t == "integer":
-            return r.randint(math.ceil(lo), math.floor(hi))
-        return round(r.uniform(lo, hi), 2)
-    if t == "boolean":
-        return r.random() < 0.5
-    if t == "null":
-        return None
-    return _string_value(schema, r, hint, name)
-
-
 def _instance(schema: Any, r: random.Random, hint: str, param: str) -> Any:
     # A schema whose bounds cannot be met (or are not numbers) is the caller's error, not a 500.
     try:
@@ -228,37 +137,6 @@ def _instance(schema: Any, r: random.Random, hint: str, param: str) -> Any:
     except (TypeError, ValueError, RecursionError, OverflowError):
         raise invalid(f"Invalid schema in '{param}': its constraints cannot be satisfied.",
                       param=param, code="invalid_value") from None
-
-
-def _string_value(schema: dict[str, Any], r: random.Random, hint: str, name: str) -> str:
-    fmt = schema.get("format")
-    lname = name.lower()
-    if fmt == "date":
-        value = f"2025-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
-    elif fmt == "date-time":
-        value = f"2025-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}T{r.randint(0, 23):02d}:00:00Z"
-    elif fmt == "email" or "email" in lname:
-        value = f"{(keywords(hint) or ['user'])[0]}@example.com"
-    elif fmt in ("uri", "url") or "url" in lname:
-        value = f"https://example.com/{(keywords(hint) or ['page'])[0]}"
-    elif fmt == "uuid":
-        h = f"{stable_hash(hint, name, r.random()):016x}" * 2
-        value = f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
-    elif any(k in lname for k in ("location", "city", "place", "country", "destination")):
-        caps = _hint_capitalized(hint)
-        value = caps[0] if caps else r.choice(_CITIES)
-    elif "name" in lname:
-        caps = _hint_capitalized(hint)
-        value = caps[0] if caps else r.choice(("Ada", "Grace", "Alan", "Edsger"))
-    else:
-        kws = keywords(hint)
-        value = " ".join(kws[:3]) if kws else r.choice(("example", "sample", "value"))
-    lo, hi = schema.get("minLength"), schema.get("maxLength")
-    if isinstance(lo, int) and len(value) < lo <= 10_000:
-        value = value + "x" * (lo - len(value))
-    if isinstance(hi, int) and len(value) > hi:
-        value = value[:hi]
-    return value
 
 
 # --------------------------------------------------------------------------- request checks
@@ -391,20 +269,60 @@ def _logprobs(text: str, r: random.Random, top: int) -> list[dict[str, Any]]:
 _ALT_TOKENS = (" the", " a", " and", " to", " of", " it", ".", ",", " is", " in", " for", " on")
 
 
-def _tool_reply(msgs: list[dict[str, Any]], r: random.Random, temperature: float) -> str:
-    # Answer from the tool results that follow the last assistant turn.
+def _tool_reply(msgs: list[dict[str, Any]], reading: Reading, r: random.Random) -> str:
+    """A text answer built from the tool results that follow the last assistant turn."""
+    names = {}
+    for m in msgs:
+        for call in m.get("tool_calls") or []:
+            if isinstance(call, dict):
+                names[call.get("id")] = ((call.get("function") or {}).get("name") or "the tool")
     results = []
     for m in reversed(msgs):
         if m.get("role") != "tool":
             break
-        results.append(_content_text(m.get("content")))
-    results.reverse()
-    data = " ".join(results).strip()
-    shown = data if len(data) <= 200 else data[:197] + "..."
-    lead = f"Based on the tool result ({shown}), here is the answer." if shown else \
-        "The tool returned no data."
-    return lead + " " + compose(r, data or "the result", r.randint(12, 30),
-                                temperature=temperature, opening=False)
+        results.append((names.get(m.get("tool_call_id"), "the tool"),
+                        _content_text(m.get("content")).strip()))
+    sentences = []
+    for name, data in reversed(results):
+        try:
+            value = json.loads(data)
+        except ValueError:
+            value = data
+        if isinstance(value, dict) and value:
+            pairs = [f"{k} is {json.dumps(v) if isinstance(v, (dict, list)) else v}"
+                     for k, v in list(value.items())[:6]]
+            said = pairs[0] if len(pairs) == 1 else ", ".join(pairs[:-1]) + " and " + pairs[-1]
+            sentences.append(f"According to {name}, {said}.")
+        elif isinstance(value, list):
+            sentences.append(f"{name} returned {len(value)} result"
+                             f"{'' if len(value) == 1 else 's'}.")
+        elif str(value).strip():
+            shown = str(value) if len(str(value)) <= 200 else str(value)[:197] + "..."
+            sentences.append(f"{name} returned: {shown.rstrip('.')}.")
+        else:
+            sentences.append(f"{name} returned no data.")
+    sentences[0] = sentences[0][:1].upper() + sentences[0][1:]
+    topics = topic_phrases(reading.text, 1)
+    if topics:
+        sentences.append(r.choice((f"That should answer your question about {topics[0]}.",
+                                   f"I hope that helps with {topics[0]}.",
+                                   "Let me know if you need anything else.")))
+    return " ".join(sentences)
+
+
+def _nonce(app: Any, seed: int | None, temperature: float) -> int | None:
+    """What makes a sampled reply differ from the last one: the emulator's call count.
+
+    ``temperature`` > 0 without a ``seed`` samples, so the same request gets a new reply each
+    time; a ``seed`` or ``temperature=0`` makes the reply a function of the request alone. The
+    count belongs to the emulator instance (like its ids), so a fresh emulator fed the same
+    requests in the same order answers the same: a notebook run top to bottom is repeatable.
+    """
+    if seed is not None or temperature == 0:
+        return None
+    counter = app.store("chat.nonce", itertools.count)
+    with app.lock:
+        return next(counter)
 
 
 def _choose_tool(tools: list[dict[str, Any]], choice: Any, text: str) -> dict[str, Any]:
@@ -473,9 +391,16 @@ def create_chat_completion(req: EmuRequest) -> dict[str, Any] | SSE:
     last = msgs[-1]
     user_text = next((_content_text(m.get("content")) for m in reversed(msgs)
                       if m.get("role") == "user"), _content_text(last.get("content")))
+    user_text = user_text[-READ_LIMIT:]  # what the cues read (see _cues.READ_LIMIT)
     key = (req.app.config.seed, model, seed, round(temperature, 3),
-           [[m.get("role"), _content_text(m.get("content"))] for m in msgs])
+           [[m.get("role"), _content_text(m.get("content"))] for m in msgs],
+           _nonce(req.app, seed, temperature))
     use_tool = bool(tools) and tool_choice != "none" and last.get("role") != "tool"
+    reading = read_conversation(msgs)
+    if rf["type"] != "text":
+        # "Return JSON ..." is how the answer is wanted, not what it is about.
+        reading.topics = [p for p in reading.topics if "json" not in p.lower()] or reading.topics
+    n_words = _requested_words(user_text, req.app)
 
     choices = []
     for i in range(n):
@@ -491,13 +416,11 @@ def create_chat_completion(req: EmuRequest) -> dict[str, Any] | SSE:
                             "logprobs": None})
             continue
         if last.get("role") == "tool":
-            text = _tool_reply(msgs, r, temperature)
+            text = _tool_reply(msgs, reading, r)
         else:
-            n_words = _requested_words(user_text, req.app) or r.randint(25, 60)
-            text = compose(r, user_text, n_words, temperature=temperature)
+            text = compose_reply(reading, r, temperature=temperature, n_words=n_words)
         if rf["type"] == "json_object":
-            text = json.dumps({"answer": text, "keywords": keywords(user_text),
-                               "confidence": round(0.5 + r.random() / 2, 2)})
+            text = json.dumps(json_object_reply(reading, r, temperature, text))
         elif rf["type"] == "json_schema":
             schema = rf["json_schema"].get("schema") or {"type": "object", "properties": {}}
             text = json.dumps(_instance(schema, r, user_text, "response_format"))
@@ -518,17 +441,19 @@ def create_chat_completion(req: EmuRequest) -> dict[str, Any] | SSE:
     head = {"id": req.app.new_id("chatcmpl-"), "created": req.app.now(), "model": model,
             "system_fingerprint": f"fp_{stable_hash('fp', model) % 16**10:010x}",
             "service_tier": "default"}
-    if stream:
-        chunk = int((getattr(req.app.config, "extra", None) or {}).get("chat_chunk_chars", 4))
-        return SSE(_chunks(head, choices, usage if include_usage else None, include_usage,
-                           max(1, chunk)))
-    return {**head, "object": "chat.completion", "usage": usage, "choices": [
+    completion = {**head, "object": "chat.completion", "usage": usage, "choices": [
         {"index": i, "message": {"role": "assistant", "content": c["content"], "refusal": None,
                                  **({"tool_calls": c["tool_calls"]} if c["tool_calls"] else {}),
                                  "annotations": []},
          "logprobs": None if c["logprobs"] is None else {"content": c["logprobs"],
                                                          "refusal": None},
          "finish_reason": c["finish"]} for i, c in enumerate(choices)]}
+    remember(req, body, completion)  # with store: true, kept for the stored routes
+    if stream:
+        chunk = int((getattr(req.app.config, "extra", None) or {}).get("chat_chunk_chars", 4))
+        return SSE(_chunks(head, choices, usage if include_usage else None, include_usage,
+                           max(1, chunk)))
+    return completion
 
 
 def _chunks(head: dict[str, Any], choices: list[dict[str, Any]], usage: dict[str, Any] | None,

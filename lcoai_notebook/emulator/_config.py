@@ -17,8 +17,10 @@ class EmuConfig:
     #: ``"lowcodeapi"`` (envelope, ``api_token`` query auth, nested errors) or ``"openai"``.
     flavor: str = "lowcodeapi"
     #: ``"incremental"`` sends each SSE event as it is made; ``"buffered"`` sends the whole
-    #: stream in one body, as LowCodeAPI's server does.
-    stream_mode: str = "incremental"
+    #: stream in one body, as LowCodeAPI's server does. None (the default) follows the flavor:
+    #: buffered for ``lowcodeapi`` (the service buffers the upstream stream, see
+    #: reference/lowcodeapi-openai-endpoints.json), incremental for ``openai``.
+    stream_mode: str | None = None
     #: Which LowCodeAPI path formats are served: both, or ``("old",)`` like the OSS server.
     path_formats: tuple[str, ...] = ("new", "old")
     #: Accepted credentials (``api_token`` for lowcodeapi, bearer key for openai).
@@ -46,5 +48,21 @@ class EmuConfig:
     organization: str = "org-emulator"
     #: Seed mixed into every deterministic generator.
     seed: int = 0
+    #: Largest request bodies accepted, in bytes (a larger one gets a 413 before it is read):
+    #: JSON bodies and every route not listed below (chat with inline images reaches tens of
+    #: MB); ``/v1/files`` uploads (OpenAI: 512 MB per file); audio transcriptions and translations
+    #: (OpenAI: 25 MB per file). Upload limits apply to the file; the form around it may add
+    #: 1 MiB. Parsing a JSON body may take at most twice ``max_json_body`` on top of the body.
+    max_json_body: int = 64 * 2**20
+    max_file_upload: int = 512 * 2**20
+    max_audio_upload: int = 25 * 2**20
+    #: ``Host`` names served besides 127.0.0.1, localhost and [::1] (any port) and the name the
+    #: server was started with. Any other name is refused, so a web page that rebinds its own
+    #: DNS name to 127.0.0.1 cannot reach the emulator (and its public workshop token).
+    allowed_hosts: tuple[str, ...] = ()
     #: Extra fields for modules that need them, so adding one never breaks another module.
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.stream_mode is None:
+            self.stream_mode = "buffered" if self.flavor == "lowcodeapi" else "incremental"

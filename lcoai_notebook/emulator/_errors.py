@@ -12,6 +12,7 @@ _TYPES = {
     403: "invalid_request_error",
     404: "invalid_request_error",
     409: "invalid_request_error",
+    413: "invalid_request_error",
     422: "invalid_request_error",
     429: "rate_limit_exceeded",
     500: "server_error",

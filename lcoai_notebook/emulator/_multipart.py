@@ -18,7 +18,7 @@ def _bad(detail: str) -> EmuError:
 
 
 def parse_multipart(
-    content_type: str, body: bytes
+    content_type: str, body: bytes | bytearray
 ) -> tuple[dict[str, Any], dict[str, list[Upload]]]:
     """Split a multipart body into text fields and uploaded files.
 
@@ -26,7 +26,7 @@ def parse_multipart(
     ----------
     content_type : str
         The request's ``Content-Type`` header (must be ``multipart/form-data`` with a boundary).
-    body : bytes
+    body : bytes or bytearray
         The whole request body.
 
     Returns
@@ -52,14 +52,21 @@ def parse_multipart(
     if not boundary:
         raise _bad("the Content-Type header has no boundary.")
 
-    parts: list[tuple[dict[bytes, bytes], bytearray]] = []
+    # A part's data is kept as views into ``body`` where the parser hands out slices of it (the
+    # parser's own look-behind buffer is reused, so those pieces are copied): an upload then
+    # costs the body plus one copy of each part, not three.
+    parts: list[tuple[dict[bytes, bytes], list[Any]]] = []
     state: dict[str, Any] = {"field": b"", "value": b"", "ended": False}
+    whole = memoryview(body)
 
     def on_part_begin() -> None:
-        parts.append(({}, bytearray()))
+        parts.append(({}, []))
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
-        parts[-1][1].extend(data[start:end])
+        if data is body:
+            parts[-1][1].append(whole[start:end])
+        else:
+            parts[-1][1].append(bytes(data[start:end]))
 
     def on_header_field(data: bytes, start: int, end: int) -> None:
         state["field"] += data[start:end]
@@ -90,7 +97,10 @@ def parse_multipart(
 
     fields: dict[str, Any] = {}
     files: dict[str, list[Upload]] = {}
-    for headers, data in parts:
+    for headers, pieces in parts:
+        data = pieces[0].tobytes() if len(pieces) == 1 and isinstance(
+            pieces[0], memoryview) else b"".join(pieces)
+        pieces.clear()
         disposition, dparams = parse_options_header(headers.get(b"content-disposition", b""))
         if disposition != b"form-data" or b"name" not in dparams:
             raise _bad("a part has no Content-Disposition form-data name.")
@@ -104,10 +114,10 @@ def parse_multipart(
             filename = dparams[b"filename"].decode("utf-8", "replace")
             part_type = headers.get(b"content-type", b"application/octet-stream")
             files.setdefault(name, []).append(
-                Upload(filename, bytes(data), part_type.decode("latin-1").strip()))
+                Upload(filename, data, part_type.decode("latin-1").strip()))
             continue
         try:
-            value = bytes(data).decode("utf-8")
+            value = data.decode("utf-8")
         except UnicodeDecodeError:
             raise _bad(f"the field {raw_name!r} is not UTF-8 text.") from None
         if is_list:

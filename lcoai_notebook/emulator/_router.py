@@ -16,7 +16,8 @@ loopback server and the in-process httpx transport.
 - return ``Raw(content, content_type)``: a non-JSON body (audio bytes, text/srt/vtt, file content).
 - return ``SSE(events)``: ``events`` is an iterator of JSON-able dicts (each becomes one
   ``data: {...}`` event); the app appends ``data: [DONE]`` and decides incremental vs buffered.
-  ``SSE(events, named=True)`` yields ``(event_name, dict)`` pairs (Assistants streams).
+  ``SSE(events, named=True)`` yields ``(event_name, dict)`` pairs (Assistants streams);
+  ``SSE(..., done=False)`` ends without ``[DONE]`` (Responses streams).
 """
 
 from __future__ import annotations
@@ -24,14 +25,15 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._errors import EmuError
 
-__all__ = ["ROUTES", "SSE", "EmuRequest", "Raw", "Route", "Upload", "match_route", "route",
-           "strict_loads"]
+__all__ = ["ROUTES", "SSE", "EmuRequest", "JSONTooLarge", "Raw", "Route", "Upload", "json_cost",
+           "match_route", "route", "strict_loads"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class Raw:
 class SSE:
     events: Iterable[Any]
     named: bool = False
+    #: False for streams that end without ``[DONE]`` (Responses API streams end with their
+    #: ``response.completed`` event).
+    done: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,10 @@ class Route:
     regex: re.Pattern[str]
     params: tuple[str, ...]
     old_path: str
+    #: The New-format template split on "/", None where a path parameter goes: the app matches
+    #: percent-decoded segments against it, so an encoded "/" inside an id cannot reach another
+    #: route.
+    parts: tuple[str | None, ...] = ()
 
 
 ROUTES: list[Route] = []
@@ -75,7 +84,9 @@ def route(method: str, template: str) -> Callable[[Callable[..., Any]], Callable
         params = tuple(re.findall(r"\{(\w+)\}", template))
         pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
         old = re.sub(r"\{(\w+)\}", r"\1", template)
-        ROUTES.append(Route(method.upper(), template, fn, re.compile(pattern), params, old))
+        parts = tuple(None if re.fullmatch(r"\{\w+\}", p) else p for p in template.split("/"))
+        ROUTES.append(Route(method.upper(), template, fn, re.compile(pattern), params, old,
+                            parts))
         return fn
 
     return deco
@@ -91,7 +102,17 @@ def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     return None
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A \u escape of a character above U+007F (the JSON text is then not plain ASCII once parsed).
+_WIDE_ESCAPE = re.compile(rb"\\u(?!00[0-7])")
+_SURROGATE_ESCAPE_TEXT = re.compile(r"\\u[dD][89a-fA-F]")
+#: UTF-8 lead bytes of characters above U+FFFF, and of characters from U+0100 to U+FFFF.
+_ASTRAL_LEAD = re.compile(rb"[\xf0-\xf4]")
+_WIDE_LEAD = re.compile(rb"[\xc4-\xef]")
+#: Upper estimate of what one parsed JSON value costs beyond its characters (a dict entry with a
+#: fresh key and an int measured ~122 bytes; empty dicts and lists ~36).
+_VALUE_COST = 128
 
 
 def _reject_constant(name: str) -> Any:
@@ -105,17 +126,127 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def strict_loads(data: str | bytes) -> Any:
+def json_cost(data: bytes | bytearray) -> int:
+    """Upper estimate, in bytes, of the memory :func:`strict_loads` takes for ``data`` on top of
+    ``data`` itself: the decoded text plus the parsed values.
+
+    Python strings take 1, 2 or 4 bytes per character (the widest character decides), and every
+    JSON value costs an object and a slot: a body of many small values parses to ~20x its size.
+    Counting ``,``, ``[`` and ``{`` bounds the number of values (commas inside strings only make
+    the estimate larger).
+    """
+    size = len(data)
+    values = data.count(b",") + data.count(b"[") + data.count(b"{") + 1
+    # memchr for a backslash first: scanning for the two-byte "\u" is several times slower.
+    escapes = (b"\\" in data and b"\\u" in data and _WIDE_ESCAPE.search(data) is not None)
+    astral_escape = escapes and _SURROGATE_ESCAPE.search(data) is not None
+    if data.isascii():
+        text_width = 1
+        width = 4 if astral_escape else 2 if escapes else 1
+    elif not escapes:
+        # Read as Latin-1: one byte per character; the non-ASCII strings decoded again are
+        # counted while they are (strict_loads' ``budget``).
+        text_width = width = 1
+    else:
+        raw_width = 4 if _ASTRAL_LEAD.search(data) else 2 if _WIDE_LEAD.search(data) else 1
+        text_width = max(raw_width, 2)
+        width = max(raw_width, 4 if astral_escape else 2)
+    return text_width * size + width * size + _VALUE_COST * values
+
+
+class JSONTooLarge(ValueError):
+    """The parsed JSON would take more memory than the budget allows."""
+
+
+def _utf8_strings(value: Any, budget: int | None) -> Any:
+    """``value`` parsed from a Latin-1 reading of UTF-8 bytes, with every non-ASCII string (keys
+    included) decoded as the UTF-8 it is; ``UnicodeDecodeError`` if one is not UTF-8,
+    :class:`JSONTooLarge` once the decoded strings pass ``budget`` bytes."""
+    spent = 0
+
+    def fix(s: str) -> str:
+        nonlocal spent
+        if s.isascii():
+            return s
+        out = s.encode("latin-1").decode("utf-8")
+        spent += sys.getsizeof(out)
+        if budget is not None and spent > budget:
+            raise JSONTooLarge("the decoded strings pass the memory budget")
+        return out
+
+    if isinstance(value, str):
+        return fix(value)
+    root = [value]
+    stack: list[Any] = [root]
+    while stack:
+        container = stack.pop()
+        if isinstance(container, list):
+            for i, item in enumerate(container):
+                if isinstance(item, str):
+                    if not item.isascii():
+                        container[i] = fix(item)
+                elif isinstance(item, (list, dict)):
+                    stack.append(item)
+        else:
+            if not all(k.isascii() for k in container):
+                items = [(fix(k), v) for k, v in container.items()]
+                container.clear()
+                container.update(items)
+            for k, item in container.items():
+                if isinstance(item, str):
+                    if not item.isascii():
+                        container[k] = fix(item)
+                elif isinstance(item, (list, dict)):
+                    stack.append(item)
+    return root[0]
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+    return False
+
+
+def strict_loads(data: str | bytes | bytearray, budget: int | None = None) -> Any:
     """Parse JSON as the service does, or raise ``ValueError``: UTF-8 only (``json.loads(bytes)``
     lets encoded surrogates through), no ``NaN``/``Infinity`` (not JSON, RFC 8259), no number too
     large for a double (``1e999``), no lone surrogate escape (such text cannot be encoded again
-    in a response), and no nesting deeper than the parser's stack (a ``RecursionError``)."""
+    in a response), and no nesting deeper than the parser's stack (a ``RecursionError``).
+
+    Memory: UTF-8 bytes holding non-ASCII characters are read as Latin-1 (one byte per
+    character, whatever the widest character) and only the non-ASCII strings are decoded again,
+    so a large body with one emoji does not become a text of four bytes per character. Those
+    strings may take ``budget`` bytes at most (:class:`JSONTooLarge`, a ``ValueError``).
+    """
     try:
-        # "utf-8-sig": a leading byte-order mark is ignored, as RFC 8259 allows.
-        text = data.decode("utf-8-sig") if isinstance(data, (bytes, bytearray)) else data
+        if isinstance(data, str):
+            text, latin = data, False
+        else:
+            if data[:3] == b"\xef\xbb\xbf":  # a byte-order mark is ignored, as RFC 8259 allows
+                data = memoryview(data)[3:].tobytes()
+            # Latin-1 keeps JSON's ASCII syntax intact; it is exact only when no \u escape
+            # stands for a non-ASCII character (which would be mistaken for a raw byte).
+            escaped = b"\\" in data and b"\\u" in data
+            latin = not data.isascii() and not (escaped and _WIDE_ESCAPE.search(data))
+            text = data.decode("latin-1" if latin else "utf-8")
         value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
-        if _SURROGATE_ESCAPE.search(text):
-            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        del text
+        if latin:
+            value = _utf8_strings(value, budget)
+        elif isinstance(data, str):
+            if _SURROGATE_ESCAPE_TEXT.search(data) and _has_lone_surrogate(value):
+                raise ValueError("not valid JSON: a lone surrogate escape")
+        elif escaped and _SURROGATE_ESCAPE.search(data) and _has_lone_surrogate(value):
+            raise ValueError("not valid JSON: a lone surrogate escape")
     except (UnicodeError, RecursionError) as exc:
         raise ValueError(f"not valid JSON: {type(exc).__name__}") from None
     return value
@@ -130,7 +261,8 @@ class EmuRequest:
     path_params: dict[str, str]
     query: dict[str, str]
     headers: dict[str, str]
-    body: bytes
+    #: The body as read (a bytearray from the HTTP shells: they read into one buffer).
+    body: bytes | bytearray
     # the EmuApp: .config, .store(name, factory), .lock, .new_id(prefix), .now(), .dispatch
     app: Any
     _json: Any = field(default=None, repr=False)
@@ -146,8 +278,20 @@ class EmuRequest:
             if not self.body:
                 raise EmuError(400, "We could not parse the JSON body of your request. "
                                "(HINT: the body is empty.)", param=None)
+            budget = 2 * getattr(getattr(self.app, "config", None), "max_json_body", 64 * 2**20)
+            cost = json_cost(self.body)
+            if cost > budget:
+                # Python objects can take ~20x the JSON text: refuse before parsing, not after.
+                raise EmuError(413, f"The JSON body is too large to parse: it would take about "
+                               f"{cost >> 20} MiB as objects (at most {budget >> 20} MiB per "
+                               "request); send fewer or smaller values.",
+                               code="request_too_large")
             try:
-                value = strict_loads(self.body)
+                value = strict_loads(self.body, budget - cost + len(self.body))
+            except JSONTooLarge:
+                raise EmuError(413, "The JSON body is too large to parse: its non-ASCII text "
+                               f"would take more than {budget >> 20} MiB as objects; send fewer "
+                               "or smaller values.", code="request_too_large") from None
             except ValueError:
                 raise EmuError(400, "We could not parse the JSON body of your request. (HINT: "
                                "This likely means you aren't using your HTTP library correctly. "

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from ._app import EmuApp, EmuResponse
+from ._body import BodyReader, declared_length
 
 __all__ = ["EmuServer"]
 
@@ -128,33 +129,57 @@ class _ASGIShell:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        body = bytearray()
+        method = scope["method"]
+        # The path as sent (percent-encoded): the app splits segments before decoding them.
+        path = scope.get("raw_path") or scope["path"].encode("utf-8")
+        path = path.decode("latin-1").partition("?")[0]
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        refusal, limit = self.app.preflight(method, path, headers)
+        if refusal is None:
+            declared = declared_length(next((v for k, v in headers
+                                             if k.lower() == "content-length"), None))
+            if declared is not None and declared > limit:
+                # Refused unread: uvicorn discards the rest of the body as it arrives.
+                refusal = self.app.too_large(method, path, declared)
+        if refusal is not None:
+            await self._send_whole(refusal, send)
+            return
+        reader = BodyReader(limit, declared)
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
+                reader.close()
                 return
-            body += message.get("body", b"")
+            if not reader.feed(message.get("body", b"")):
+                await self._send_whole(self.app.too_large(method, path, None), send)
+                return
             if not message.get("more_body"):
                 break
+        body = reader.body()
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"),
                           keep_blank_values=True)
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         loop = asyncio.get_running_loop()
         resp: EmuResponse = await loop.run_in_executor(
-            None, self.app.handle, scope["method"], scope["path"], query, headers, bytes(body))
+            None, self.app.handle, method, path, query, headers, body)
+        del body
         if resp.delay:
             await asyncio.sleep(resp.delay)
-        raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers.items()]
         if not resp.streaming:
-            data = bytes(resp.body)  # type: ignore[arg-type]
-            promised = len(data) + (1024 if resp.drop else 0)
-            raw_headers.append((b"content-length", str(promised).encode()))
-            await send({"type": "http.response.start", "status": resp.status,
-                        "headers": raw_headers})
-            # A drop leaves the response incomplete: uvicorn then closes the connection.
-            await send({"type": "http.response.body", "body": data, "more_body": resp.drop})
+            await self._send_whole(resp, send)
             return
+        raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers.items()]
         await self._stream(resp, raw_headers, receive, send, loop)
+
+    @staticmethod
+    async def _send_whole(resp: EmuResponse, send: Any) -> None:
+        raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in resp.headers.items()]
+        data = bytes(resp.body)  # type: ignore[arg-type]
+        promised = len(data) + (1024 if resp.drop else 0)
+        raw_headers.append((b"content-length", str(promised).encode()))
+        await send({"type": "http.response.start", "status": resp.status,
+                    "headers": raw_headers})
+        # A drop leaves the response incomplete: uvicorn then closes the connection.
+        await send({"type": "http.response.body", "body": data, "more_body": resp.drop})
 
     async def _stream(self, resp: EmuResponse, raw_headers: list[tuple[bytes, bytes]],
                       receive: Any, send: Any, loop: asyncio.AbstractEventLoop) -> None:
@@ -197,6 +222,8 @@ class EmuServer:
     def __init__(self, app: EmuApp, port: int = 0, host: str = "127.0.0.1") -> None:
         self.app = app
         self.host = host
+        # The name it was started with is served too (see EmuApp._check_host).
+        app.allowed_hosts.add(host.strip("[]").lower())
         self.requested_port = port
         self.port: int | None = None
         self._server: Any = None

@@ -51,7 +51,7 @@ def primed(sse: SSE) -> SSE:
             if close is not None:
                 close()
 
-    return SSE(chained(), named=sse.named)
+    return SSE(chained(), named=sse.named, done=sse.done)
 
 
 def sse_bytes(sse: SSE, cut_after: int | None) -> Iterator[bytes]:
@@ -81,7 +81,8 @@ def sse_bytes(sse: SSE, cut_after: int | None) -> Iterator[bytes]:
         close = getattr(events, "close", None)
         if close is not None:
             close()
-    yield b"event: done\ndata: [DONE]\n\n" if sse.named else b"data: [DONE]\n\n"
+    if sse.done:
+        yield b"event: done\ndata: [DONE]\n\n" if sse.named else b"data: [DONE]\n\n"
 
 
 def _error_event(exc: EmuError, named: bool) -> bytes:

@@ -17,14 +17,14 @@ import hashlib
 import json
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ._errors import EmuError, invalid, missing
 
 __all__ = [
     "MISSING_MODEL", "check_bool", "check_enum", "check_int", "check_model", "check_number",
-    "check_str", "compose", "count_tokens", "keywords", "rng", "stable_hash", "words_of",
+    "check_str", "compose", "count_tokens", "keywords", "rng", "rx", "stable_hash", "words_of",
 ]
 
 _MISSING = object()
@@ -40,6 +40,52 @@ def stable_hash(*parts: Any) -> int:
 def rng(*parts: Any) -> random.Random:
     """A ``random.Random`` seeded from ``parts``: the same parts give the same stream."""
     return random.Random(stable_hash(*parts))
+
+
+# --------------------------------------------------------------------------- regexes
+class _Rx:
+    """``re``'s functions over a plain dict of compiled patterns.
+
+    The chat cues run a few dozen patterns per request; ``re``'s own cache lookup (flag
+    normalisation included) cost more than the matching, so this keeps the reply well under a
+    millisecond.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, int], re.Pattern[str]] = {}
+
+    def compile(self, pattern: str, flags: int = 0) -> re.Pattern[str]:
+        key = (pattern, flags)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = re.compile(pattern, flags)
+        return found
+
+    def search(self, pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+        return self.compile(pattern, flags).search(text)
+
+    def match(self, pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+        return self.compile(pattern, flags).match(text)
+
+    def fullmatch(self, pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+        return self.compile(pattern, flags).fullmatch(text)
+
+    def findall(self, pattern: str, text: str, flags: int = 0) -> list[Any]:
+        return self.compile(pattern, flags).findall(text)
+
+    def finditer(self, pattern: str, text: str, flags: int = 0) -> Iterator[re.Match[str]]:
+        return self.compile(pattern, flags).finditer(text)
+
+    def split(self, pattern: str, text: str, maxsplit: int = 0, flags: int = 0) -> list[str]:
+        return self.compile(pattern, flags).split(text, maxsplit)
+
+    def sub(self, pattern: str, repl: Any, text: str, count: int = 0, flags: int = 0) -> str:
+        return self.compile(pattern, flags).sub(repl, text, count)
+
+
+#: Cached-pattern stand-in for ``re`` (see :class:`_Rx`); ``rx.I`` is ``re.I`` as a plain int.
+rx = _Rx()
+I = int(re.I)  # noqa: E741  (mirrors re.I)
 
 
 # --------------------------------------------------------------------------- tokens

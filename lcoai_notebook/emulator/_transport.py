@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 
 from ._app import EmuApp, EmuResponse
+from ._body import BodyReader, declared_length
 
 __all__ = ["EmuAsyncTransport", "EmuTransport"]
 
@@ -87,9 +88,59 @@ def _headers(resp: EmuResponse) -> list[tuple[str, str]]:
     return headers
 
 
-def _call(app: EmuApp, request: httpx.Request, body: bytes) -> EmuResponse:
-    return app.handle(request.method, request.url.path, request.url.params.multi_items(),
+def _path(request: httpx.Request) -> str:
+    """The path as sent, still percent-encoded (the app splits segments before decoding)."""
+    return request.url.raw_path.decode("ascii").partition("?")[0]
+
+
+def _refusal(app: EmuApp, request: httpx.Request) -> tuple[EmuResponse | None, BodyReader]:
+    """A response to send without reading the body (wrong Host, declared length over the
+    route's limit), and the reader for the body otherwise."""
+    path = _path(request)
+    refusal, limit = app.preflight(request.method, path, request.headers.multi_items())
+    declared = declared_length(request.headers.get("content-length"))
+    if refusal is None and declared is not None and declared > limit:
+        refusal = app.too_large(request.method, path, declared)
+    return refusal, BodyReader(limit, declared)
+
+
+def _in_memory(request: httpx.Request) -> bytes | None:
+    """The body when the client already holds it in memory (``content=`` bytes, ``json=``)."""
+    try:
+        return request.content
+    except httpx.RequestNotRead:
+        return None
+
+
+def _call(app: EmuApp, request: httpx.Request, body: bytes | bytearray) -> EmuResponse:
+    return app.handle(request.method, _path(request), request.url.params.multi_items(),
                       request.headers.multi_items(), body)
+
+
+def _handle_sync(app: EmuApp, request: httpx.Request) -> EmuResponse:
+    refusal, reader = _refusal(app, request)
+    if refusal is not None:
+        return refusal
+    body = _in_memory(request)
+    if body is None:  # a streamed body (a generator, a file): read it within the limit
+        for chunk in request.stream:  # type: ignore[union-attr]
+            if not reader.feed(chunk):
+                return app.too_large(request.method, _path(request), None)
+        body = reader.body()
+    return _call(app, request, body)
+
+
+async def _handle_async(app: EmuApp, request: httpx.Request) -> EmuResponse:
+    refusal, reader = _refusal(app, request)
+    if refusal is not None:
+        return refusal
+    body = _in_memory(request)
+    if body is None:
+        async for chunk in request.stream:  # type: ignore[union-attr]
+            if not reader.feed(chunk):
+                return app.too_large(request.method, _path(request), None)
+        body = reader.body()
+    return _call(app, request, body)
 
 
 class EmuTransport(httpx.BaseTransport):
@@ -116,7 +167,7 @@ class EmuTransport(httpx.BaseTransport):
         self.app = app
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        resp = _call(self.app, request, request.read())
+        resp = _handle_sync(self.app, request)
         if resp.delay:
             time.sleep(resp.delay)
         return httpx.Response(resp.status, headers=_headers(resp), stream=_SyncStream(resp),
@@ -130,7 +181,7 @@ class EmuAsyncTransport(httpx.AsyncBaseTransport):
         self.app = app
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        resp = _call(self.app, request, await request.aread())
+        resp = await _handle_async(self.app, request)
         if resp.delay:
             await asyncio.sleep(resp.delay)
         return httpx.Response(resp.status, headers=_headers(resp), stream=_AsyncStream(resp),

@@ -1,9 +1,11 @@
-"""Vector stores and their files: create, list, retrieve, modify, delete.
+"""Vector stores, their files and file batches: create, list, retrieve, modify, delete, cancel.
 
 A file added to a store is ``in_progress`` for one ``job_step_seconds`` and then ``completed``
 (or ``failed`` with ``unsupported_file`` when it is not text, or ``invalid_file`` when empty);
 the store is ``in_progress`` while any of its files is, and ``file_counts``/``usage_bytes``
-follow its files. No search is performed: the emulator keeps the bookkeeping the API shows.
+follow its files. A file batch attaches many files at once; its status and ``file_counts``
+follow those files, and cancelling it stops the ones still in progress. Search lives in
+``_vector_search``.
 """
 
 from __future__ import annotations
@@ -246,3 +248,122 @@ def delete_vector_store_file(req: EmuRequest) -> dict[str, Any]:
         store, frec = _store_file(req)
         store["files"].pop(frec["obj"]["id"])
     return {"id": frec["obj"]["id"], "object": "vector_store.file.deleted", "deleted": True}
+
+
+# -- file batches -------------------------------------------------------------------------------
+
+def _batch_files(store: dict[str, Any], batch: dict[str, Any]) -> list[dict[str, Any]]:
+    """The batch's files still attached to the store."""
+    return [f for f in (store["files"].get(fid) for fid in batch["file_ids"]) if f is not None]
+
+
+def _batch_object(app: Any, store: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
+    counts = dict.fromkeys(_FILE_STATUSES, 0)
+    for frec in _batch_files(store, batch):
+        counts[_file_status(app, frec)] += 1
+    obj = dict(batch["obj"])
+    total = sum(counts.values())
+    obj["file_counts"] = {**counts, "total": total}
+    if batch["cancelled"]:
+        obj["status"] = "cancelled"
+    elif counts["in_progress"]:
+        obj["status"] = "in_progress"
+    elif total and counts["failed"] == total:
+        obj["status"] = "failed"  # nothing usable came of it
+    else:
+        obj["status"] = "completed"
+    return obj
+
+
+def _batch_entries(body: dict[str, Any]) -> list[tuple[str, dict[str, Any] | None, Any]]:
+    """``(file_id, attributes, chunking_strategy)`` per file: from ``file_ids`` (sharing the
+    batch's settings) or ``files`` (each its own), which exclude each other."""
+    file_ids, files = body.get("file_ids"), body.get("files")
+    if file_ids is not None and files is not None:
+        raise invalid("'file_ids' and 'files' are mutually exclusive: send one of them.",
+                      param="files")
+    if file_ids is None and files is None:
+        raise missing("file_ids")
+    name, items = ("file_ids", file_ids) if file_ids is not None else ("files", files)
+    if not isinstance(items, list) or not 1 <= len(items) <= 2000:
+        raise invalid(f"Invalid '{name}': expected an array of 1 to 2000 items.", param=name)
+    if name == "file_ids":
+        shared_attrs, shared_chunking = body.get("attributes"), body.get("chunking_strategy")
+        return [(fid, shared_attrs, shared_chunking) for fid in items]
+    if body.get("attributes") is not None or body.get("chunking_strategy") is not None:
+        raise invalid("With 'files', give 'attributes' and 'chunking_strategy' per file.",
+                      param="files")
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("file_id"), str):
+            raise invalid(f"Invalid 'files[{i}]': expected an object with a 'file_id'.",
+                          param=f"files[{i}]")
+        out.append((item["file_id"], item.get("attributes"), item.get("chunking_strategy")))
+    return out
+
+
+@route("POST", "/v1/vector_stores/{vector_store_id}/file_batches")
+def create_vector_store_file_batch(req: EmuRequest) -> dict[str, Any]:
+    app = req.app
+    entries = [(fid, _attributes(attrs), _chunking(chunking))
+               for fid, attrs, chunking in _batch_entries(req.json())]
+    with app.lock:
+        store = _store(req)
+        for i, (fid, _, _) in enumerate(entries):  # check every id before attaching any
+            need_file(app, fid, f"file_ids[{i}]")
+        for fid, attrs, chunking in entries:
+            _add_file(app, store, fid, chunking, attrs)
+        now = app.now()
+        batch = {"obj": {"id": app.new_id("vsfb_"), "object": "vector_store.files_batch",
+                         "created_at": now, "vector_store_id": store["obj"]["id"]},
+                 "file_ids": list(dict.fromkeys(fid for fid, _, _ in entries)),
+                 "cancelled": False}
+        store.setdefault("batches", Collection()).add(batch["obj"]["id"], batch)
+        store["obj"]["last_active_at"] = now
+        return _batch_object(app, store, batch)
+
+
+def _batch(req: EmuRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+    store = _store(req)
+    batch = store.setdefault("batches", Collection()).need(
+        req.path_params["batch_id"], "vector store file batch", param="batch_id")
+    return store, batch
+
+
+@route("GET", "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}")
+def get_vector_store_file_batch(req: EmuRequest) -> dict[str, Any]:
+    with req.app.lock:
+        return _batch_object(req.app, *_batch(req))
+
+
+@route("POST", "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel")
+def cancel_vector_store_file_batch(req: EmuRequest) -> dict[str, Any]:
+    app = req.app
+    with app.lock:
+        store, batch = _batch(req)
+        status = _batch_object(app, store, batch)["status"]
+        if status != "in_progress":
+            raise invalid(f"Cannot cancel a vector store file batch whose status is "
+                          f"'{status}': only in_progress batches can be cancelled.",
+                          param="batch_id")
+        batch["cancelled"] = True
+        for frec in _batch_files(store, batch):  # files still being processed stop there
+            if _file_status(app, frec) == "in_progress":
+                frec["cancelled"] = True
+        return _batch_object(app, store, batch)
+
+
+@route("GET", "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/files")
+def list_vector_store_file_batch_files(req: EmuRequest) -> dict[str, Any]:
+    wanted = req.query.get("filter") or None
+    if wanted is not None and wanted not in _FILE_STATUSES:
+        raise invalid(f"Invalid value for 'filter': {wanted!r}. Supported values are: "
+                      f"{', '.join(repr(s) for s in _FILE_STATUSES)}.", param="filter",
+                      code="invalid_value")
+    app = req.app
+    with app.lock:
+        store, batch = _batch(req)
+        ids = set(batch["file_ids"])
+        return list_page(store["files"], req.query, lambda f: _file_object(app, f),
+                         include=lambda f: f["obj"]["id"] in ids and (
+                             wanted is None or _file_status(app, f) == wanted))

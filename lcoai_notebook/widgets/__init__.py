@@ -1,4 +1,4 @@
-"""Notebook panels (ipywidgets): chat, images, audio, moderation, embeddings.
+"""Notebook panels (ipywidgets): chat, images, audio, moderation, embeddings, model comparison.
 
 One module per panel over a small shared base (:mod:`._base`: client, busy state, error line,
 task runner). Panels use the public client API, :func:`lcoai_notebook.connect`, the inert renderer
@@ -10,13 +10,14 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["AudioPanel", "AudioRecorder", "ChatPanel", "EmbeddingExplorer", "ImageGallery",
-           "ModerationChecker"]
+__all__ = ["AudioPanel", "AudioRecorder", "ChatPanel", "ComparePanel", "EmbeddingExplorer",
+           "ImageGallery", "ModerationChecker"]
 
 _LAZY = {
     "AudioPanel": ".audio",
     "AudioRecorder": ".recorder",
     "ChatPanel": ".chat",
+    "ComparePanel": ".compare",
     "EmbeddingExplorer": ".explorer",
     "ImageGallery": ".gallery",
     "ModerationChecker": ".moderation",
@@ -25,6 +26,7 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover
     from .audio import AudioPanel
     from .chat import ChatPanel
+    from .compare import ComparePanel
     from .explorer import EmbeddingExplorer
     from .gallery import ImageGallery
     from .moderation import ModerationChecker

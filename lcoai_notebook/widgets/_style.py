@@ -40,9 +40,13 @@ CSS = """
 .lco-table { border-collapse: collapse; font-size: 0.9em;
   color: var(--jp-content-font-color1, inherit); }
 .lco-table th, .lco-table td { border-bottom: 1px solid var(--jp-border-color2, currentColor);
-  padding: 2px 8px; text-align: left; }
-.lco-table tr.lco-flagged td { background: var(--jp-error-color3, transparent);
-  color: var(--jp-ui-font-color0, inherit); font-weight: 600; }
+  padding: 2px 8px; text-align: left; line-height: 1.35; vertical-align: top; }
+.lco-table th, .lco-table td.lco-num { white-space: nowrap; }
+.lco-table td.lco-num { text-align: right; font-variant-numeric: tabular-nums; }
+.lco-table tr.lco-flagged td { background: var(--jp-layout-color3, transparent);
+  color: var(--jp-content-font-color0, inherit); font-weight: 600; }
+.lco-table tr.lco-flagged td:first-child {
+  box-shadow: inset 4px 0 0 var(--jp-error-color1, currentColor); }
 .lco-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
   gap: 8px; }
 .lco-card { border: 1px solid var(--jp-border-color2, currentColor); border-radius: 6px;

@@ -349,8 +349,8 @@ class ModerationChecker(Panel):
             for cat in categories:
                 value = escape(_fmt(frame[cat].iat[i]))
                 # A category the API flagged is bold, so it shows without colour too.
-                cells.append(f"<td><strong>{value}</strong></td>" if flags.get(cat)
-                             else f"<td>{value}</td>")
+                cells.append(f'<td class="lco-num"><strong>{value}</strong></td>'
+                             if flags.get(cat) else f'<td class="lco-num">{value}</td>')
             cls = ' class="lco-flagged"' if flagged else ""
             rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
         more = ""

@@ -111,6 +111,9 @@ def test_translation():
     ({"file": ("big.wav", b"\0" * (25 * 2**20 + 1))}, ValueError,
      r"file is 25.0 MB; the API accepts audio files of at most 25 MB"),
     ({"file": ("e.wav", b"")}, ValueError, r"file is empty"),
+    # Issue 8, item 11: nameless empty bytes used to get "must be an audio file (got 'file')".
+    ({"file": b""}, ValueError, r"^file is empty \(0 bytes\)"),
+    ({"file": io.BytesIO(b"")}, ValueError, r"^file is empty"),
     ({"file": 3.5}, TypeError, r"file must be a path, bytes"),
     ({"file": io.StringIO("text")}, TypeError, r"file must be opened in binary mode"),
     ({"response_format": "mp3"}, ValueError,

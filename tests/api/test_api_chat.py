@@ -242,11 +242,12 @@ WEATHER_TOOL = {"type": "function", "function": {
 def test_e2e_create_and_stream_agree(flavor):
     msgs = [{"role": "user", "content": "Tell me about cats"}]
     with EmulatedClient(flavor) as (client, wire):
-        resp = client.chat.completions.create(model="gpt-4o-mini", messages=msgs)
+        # A seed: without one the emulator samples, as OpenAI does, and the two would differ.
+        resp = client.chat.completions.create(model="gpt-4o-mini", messages=msgs, seed=7)
         assert isinstance(resp, ChatCompletion) and resp.text
         validate_response("createChatCompletion", resp.to_dict())
         stream = client.chat.completions.create(model="gpt-4o-mini", messages=msgs, stream=True,
-                                                stream_options={"include_usage": True})
+                                                stream_options={"include_usage": True}, seed=7)
         with stream:
             chunks = list(stream)
         assert all(isinstance(c, ChatCompletionChunk) for c in chunks)
@@ -307,9 +308,11 @@ def test_e2e_async_matches_sync():
     async def run():
         client = emu.async_client()
         try:
-            whole = await client.chat.completions.create(model="gpt-4o-mini", messages=msgs)
+            # A seed: without one the emulator samples, as OpenAI does.
+            whole = await client.chat.completions.create(model="gpt-4o-mini", messages=msgs,
+                                                         seed=4)
             stream = await client.chat.completions.create(model="gpt-4o-mini", messages=msgs,
-                                                          stream=True)
+                                                          stream=True, seed=4)
             text = ""
             async for chunk in stream:
                 text += chunk.choices[0].delta.content or "" if chunk.choices else ""
@@ -319,5 +322,168 @@ def test_e2e_async_matches_sync():
 
     whole, text = asyncio.run(run())
     with EmulatedClient("lowcodeapi") as (client, _):
-        sync = client.chat.completions.create(model="gpt-4o-mini", messages=msgs)
+        sync = client.chat.completions.create(model="gpt-4o-mini", messages=msgs, seed=4)
     assert whole.text == sync.text == text
+
+
+# -- issue 12: stored chat completions (OpenAI flavor only) ---------------------------------------
+from lcoai_notebook import NotFoundError  # noqa: E402
+from lcoai_notebook.emulator import Emulator  # noqa: E402
+
+LIST = {"object": "list", "data": [COMPLETION], "first_id": "chatcmpl-1",
+        "last_id": "chatcmpl-1", "has_more": False}
+
+
+def stored(reply=None) -> tuple[Chat, FakeRequester]:
+    fake = FakeRequester(flavor="openai", reply=reply if reply is not None else COMPLETION)
+    return Chat(fake), fake
+
+
+def test_stored_methods_build_the_spec_requests():
+    chat, fake = stored()
+    got = chat.completions.retrieve("chatcmpl-1", timeout=5)
+    spec = fake.spec
+    assert (spec.method, spec.path, spec.path_params) == (
+        "GET", "/chat/completions/{completion_id}", {"completion_id": "chatcmpl-1"})
+    assert spec.json is None and spec.timeout == 5
+    assert isinstance(got, ChatCompletion) and got.text == "Hello **there**"
+
+    got = chat.completions.update("chatcmpl-1", metadata={"lesson": "2"})
+    assert (fake.spec.method, fake.spec.path) == ("POST", "/chat/completions/{completion_id}")
+    assert fake.spec.json == {"metadata": {"lesson": "2"}} and isinstance(got, ChatCompletion)
+    validate_request("updateChatCompletion", fake.spec.json)
+    chat.completions.update("chatcmpl-1", metadata=None)  # clears: null is sent, as allowed
+    assert fake.spec.json == {"metadata": None}
+    validate_request("updateChatCompletion", fake.spec.json)
+
+    chat.completions.delete("chatcmpl-1")
+    assert (fake.spec.method, fake.spec.path, fake.spec.path_params) == (
+        "DELETE", "/chat/completions/{completion_id}", {"completion_id": "chatcmpl-1"})
+
+    chat, fake = stored(LIST)
+    page = chat.completions.list(model="gpt-4o-mini", metadata={"lesson": "1", "k": "v"},
+                                 after="chatcmpl-0", limit=2, order="desc")
+    assert (fake.spec.method, fake.spec.path) == ("GET", "/chat/completions")
+    # The filter goes as one query parameter per pair, as the API reads it.
+    assert fake.spec.query == {"model": "gpt-4o-mini", "metadata[lesson]": "1",
+                               "metadata[k]": "v", "after": "chatcmpl-0", "limit": 2,
+                               "order": "desc"}
+    assert [type(c) for c in page] == [ChatCompletion] and page.data[0].text
+
+    message = {"id": "chatcmpl-1-0", "role": "user", "content": "Hi", "name": None,
+               "content_parts": None}
+    chat, fake = stored({**LIST, "data": [message]})
+    msgs = chat.completions.messages.list("chatcmpl-1", limit=5, order="asc")
+    assert (fake.spec.method, fake.spec.path, fake.spec.path_params, fake.spec.query) == (
+        "GET", "/chat/completions/{completion_id}/messages", {"completion_id": "chatcmpl-1"},
+        {"limit": 5, "order": "asc"})
+    assert [m.content for m in msgs] == ["Hi"]
+
+
+def test_create_with_store_and_metadata_validates():
+    fake = FakeRequester(flavor="lowcodeapi", reply=COMPLETION)  # LowCodeAPI forwards them
+    Chat(fake).completions.create(model="gpt-4o-mini", messages=USER, store=True,
+                                  metadata={"lesson": "1"})
+    assert fake.spec.json["store"] is True and fake.spec.json["metadata"] == {"lesson": "1"}
+    validate_request("createChatCompletion", fake.spec.json)
+
+
+STORED_CALLS = {
+    "retrieve": lambda c: c.retrieve("chatcmpl-1"),
+    "list": lambda c: c.list(),
+    "update": lambda c: c.update("chatcmpl-1", metadata={}),
+    "delete": lambda c: c.delete("chatcmpl-1"),
+    "messages.list": lambda c: c.messages.list("chatcmpl-1"),
+}
+
+
+@pytest.mark.parametrize("name", list(STORED_CALLS))
+def test_stored_methods_are_refused_under_lowcodeapi_before_sending(name):
+    fake = FakeRequester(flavor="lowcodeapi", reply=LIST)
+    with pytest.raises(ValueError, match=rf"chat\.completions\.{name} is not available through "
+                                         r"LowCodeAPI.*flavor='openai'"):
+        STORED_CALLS[name](Chat(fake).completions)
+    assert fake.specs == []
+
+
+@pytest.mark.parametrize("call,exc,pattern", [
+    (lambda c: c.retrieve(""), ValueError, "completion_id"),
+    (lambda c: c.retrieve("a/b"), ValueError, "completion_id"),
+    (lambda c: c.delete(None), TypeError, "completion_id"),
+    (lambda c: c.update("x", metadata=["a"]), TypeError, "metadata must be a dict"),
+    (lambda c: c.update("x", metadata={"k": 1}), TypeError, "metadata keys and values"),
+    (lambda c: c.update("x", metadata={str(i): "v" for i in range(17)}), ValueError,
+     "at most 16 pairs"),
+    (lambda c: c.update("x", metadata={"k" * 65: "v"}), ValueError, "at most 64"),
+    (lambda c: c.list(limit=0), ValueError, "limit must be between 1 and 100"),
+    (lambda c: c.list(limit=101), ValueError, "limit must be between 1 and 100"),
+    (lambda c: c.list(order="newest"), ValueError, "order must be one of"),
+    (lambda c: c.list(model=""), TypeError, "model must be"),
+    (lambda c: c.list(metadata="lesson=1"), TypeError, "metadata must be a dict"),
+    (lambda c: c.list(after=3), TypeError, "after must be"),
+    (lambda c: c.messages.list("x", limit=True), TypeError, "limit must be an integer"),
+    (lambda c: c.create(model="gpt-4o-mini", messages=USER, store="yes"), TypeError,
+     "store must be True or False"),
+])
+def test_stored_argument_errors_send_nothing(call, exc, pattern):
+    chat, fake = stored(LIST)
+    with pytest.raises(exc, match=pattern):
+        call(chat.completions)
+    assert fake.specs == []
+
+
+def test_e2e_stored_completions_round_trip():
+    with EmulatedClient("openai") as (client, wire):
+        made = [client.chat.completions.create(
+            model="gpt-4o-mini", messages=[{"role": "user", "content": f"Question {i}"}],
+            store=True, metadata={"lesson": str(i % 2)}, seed=i) for i in range(3)]
+        client.chat.completions.create(model="gpt-4o-mini", messages=USER)  # not stored
+        sent = len(wire.requests)
+        page = client.chat.completions.list(limit=1)
+        # Iterating walks every page (one request per page of one).
+        assert [c.id for c in page] == [m.id for m in made]
+        assert len(wire.requests) - sent == 3
+        assert all(isinstance(c, ChatCompletion) for c in page.data)
+        validate_response("listChatCompletions", page.to_dict())
+        assert [c.id for c in client.chat.completions.list(metadata={"lesson": "0"})] == [
+            made[0].id, made[2].id]
+
+        got = client.chat.completions.retrieve(made[1].id)
+        assert got.text == made[1].text and got.metadata.to_dict() == {"lesson": "1"}
+        validate_response("getChatCompletion", got.to_dict())
+        changed = client.chat.completions.update(made[1].id, metadata={"lesson": "0"})
+        assert changed.metadata.to_dict() == {"lesson": "0"}
+        assert len(list(client.chat.completions.list(metadata={"lesson": "0"}))) == 3
+
+        msgs = list(client.chat.completions.messages.list(made[1].id))
+        assert [(m.id, m.role, m.content) for m in msgs] == [
+            (f"{made[1].id}-0", "user", "Question 1")]
+
+        gone = client.chat.completions.delete(made[1].id)
+        validate_response("deleteChatCompletion", gone.to_dict())
+        assert gone.deleted is True and gone.id == made[1].id
+        with pytest.raises(NotFoundError):
+            client.chat.completions.retrieve(made[1].id)
+
+
+def test_e2e_stored_completions_async():
+    emu = Emulator(flavor="openai")
+
+    async def run():
+        client = emu.async_client()
+        try:
+            made = await client.chat.completions.create(
+                model="gpt-4o-mini", messages=USER, store=True, metadata={"k": "v"}, seed=1)
+            listed = [c.id async for c in client.chat.completions.list(limit=1)]
+            got = await client.chat.completions.retrieve(made.id)
+            msgs = [m.content async for m in client.chat.completions.messages.list(made.id)]
+            await client.chat.completions.update(made.id, metadata={})
+            again = await client.chat.completions.retrieve(made.id)
+            gone = await client.chat.completions.delete(made.id)
+            return made, listed, got, msgs, again, gone
+        finally:
+            await client.close()
+
+    made, listed, got, msgs, again, gone = asyncio.run(run())
+    assert listed == [made.id] and got.text == made.text and msgs == ["Say hi"]
+    assert again.metadata.to_dict() == {} and gone.deleted is True

@@ -149,6 +149,7 @@ def test_edit_lowcodeapi_cannot_carry_mask_or_many():
     ({"image": ("notes.txt", b"hello")}, ValueError,
      r"image must be an image file of type png, jpg, jpeg, webp \(got 'notes.txt'\)"),
     ({"image": ("a.png", b"")}, ValueError, r"image is empty"),
+    ({"image": b""}, ValueError, r"^image is empty \(0 bytes\)"),
     ({"mask": ("m.jpg", b"\xff\xd8\xff")}, ValueError, r"mask must be an image file of type png"),
     ({"image": 42}, TypeError, r"image must be a path, bytes, a binary file object"),
     ({"image": []}, ValueError, r"non-empty list"),

@@ -103,5 +103,16 @@ class Harness:
             asyncio.run(self.client.aclose())
 
 
+def past_prefix_check(client: Any, token: str) -> Any:
+    """``client`` sending ``token`` although its constructor refuses tokens without ``at_``
+    (issue 8, item 10). LowCodeAPI's own 401 for such a token echoes it back; the client must
+    still redact that echo, so the tests keep reaching it this way."""
+    from lcoai_notebook._wire import register_secret
+
+    client.requester._token = token
+    register_secret(token)
+    return client
+
+
 def json_of(request: httpx.Request) -> Any:
     return json.loads(request.content) if request.content else None

@@ -210,3 +210,50 @@ def test_bad_base_url_from_the_environment_is_named_at_construction(cls, monkeyp
     monkeypatch.setenv("LCOAI_BASE_URL", "localhost:8000/openai")
     with pytest.raises(ValueError, match="LCOAI_BASE_URL"):
         cls(api_token=TOKEN)
+
+
+# -- issue 8, item 10: a token LowCodeAPI cannot accept is refused before any request -------------
+
+NOT_AT = ["sk-no-prefix-SENTINEL-1234", "AT_upper_case_SENTINEL", "bearer-SENTINEL-xyz",
+          " at_leading_space_is_stripped_not_this", "xx_SENTINEL_malformed"]
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+@pytest.mark.parametrize("token", NOT_AT[:3] + NOT_AT[4:])
+def test_a_token_without_at_is_refused_at_construction(cls, token):
+    sent: list[httpx.Request] = []
+    http_cls = httpx.Client if cls is Client else httpx.AsyncClient
+    http = http_cls(transport=httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200)))
+    with pytest.raises(ValueError, match=r"start with 'at_'") as info:
+        cls(api_token=token, http_client=http)
+    message = str(info.value)
+    assert "flavor='openai'" in message and message.startswith("api_token is not a LowCodeAPI")
+    assert token not in message and "SENTINEL" not in message and token[:6] not in message
+    assert sent == []
+
+
+def test_an_openai_key_gets_the_openai_hint_and_env_tokens_are_named(monkeypatch):
+    with pytest.raises(ValueError, match=r"OpenAI key: pass flavor='openai'"):
+        Client(api_token="sk-proj-abc123def456")
+    monkeypatch.setenv("LCOAI_API_TOKEN", "sk-from-env-SENTINEL-99")
+    with pytest.raises(ValueError, match=r"^LCOAI_API_TOKEN is not a LowCodeAPI token") as info:
+        Client()
+    assert "SENTINEL" not in str(info.value)
+
+
+def test_other_tokens_still_work_where_they_belong(monkeypatch):
+    # The openai flavor takes any key; lowcodeapi any at_ token (surrounding blanks stripped).
+    with Client(api_token="sk-no-prefix-1234", flavor="openai") as c:
+        assert c.requester._token == "sk-no-prefix-1234"
+    with Client(api_token="  at_padded_token_1 ") as c:
+        assert c.requester._token == "at_padded_token_1"
+    from lcoai_notebook import connect
+
+    monkeypatch.setenv("LCOAI_API_TOKEN", "at_env_token_for_connect")
+    with connect() as c:
+        assert c.requester._token == "at_env_token_for_connect"
+    monkeypatch.setenv("LCOAI_API_TOKEN", "sk-not-lowcodeapi-000")
+    with pytest.raises(ValueError, match="start with 'at_'"):
+        connect()
+    with connect(flavor="openai") as c:  # the same key, told where it belongs
+        assert c.flavor == "openai"

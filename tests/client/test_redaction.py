@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-from _client_helpers import envelope
+from _client_helpers import envelope, past_prefix_check
 
 from lcoai_notebook import AsyncClient, Client
 from lcoai_notebook._config import RetryPolicy
@@ -295,7 +296,11 @@ def test_real_emulator_over_loopback_debug_logs(debug_logs):
                     client.models.list(extra_headers={"X-Emulator-Fault": fault})
                 assert_no_leak(texts_of_error(info.value))
         for token in (malformed, "at_" + SENTINEL):
-            with emu.client(api_token=token, max_retries=0) as bad:
+            # A token without at_ is refused at construction (no echo: checked in
+            # test_non_at_token_is_refused_without_echo); reach the server's 401 past that check.
+            bad_client = past_prefix_check(emu.client(api_token="at_" + SENTINEL, max_retries=0),
+                                           token)
+            with bad_client as bad:
                 with pytest.raises(APIError) as info:
                     bad.models.list()
                 assert_no_leak(texts_of_error(info.value))
@@ -459,3 +464,185 @@ def test_no_token_in_tracebacks_that_show_frame_locals(mode):
         )
         assert "request" in text or "route" in text  # the frames are there...
         assert_no_leak(text)  # ...without the token
+
+
+# -- issue 8: every frame, every encoding, no terminal escapes ---------------------------------
+# A token with the characters URL encoders rewrite: its on-wire form is at_SENT%2BIN%2FEL...
+ODD_TOKEN = "at_SENT+IN/EL=tok&x 9c41"
+ODD_KEY = "sk-SENT+IN/EL=key&x 7d22"
+
+
+def _forms(secret: str) -> set[str]:
+    """Every spelling of ``secret`` a traceback, URL or server echo could hold."""
+    from urllib.parse import quote, quote_plus
+
+    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret),
+             quote_plus(secret, safe="/"), str(httpx.QueryParams({"k": secret}))[2:]}
+    return forms | {_lower_hex(f) for f in forms}
+
+
+def _lower_hex(text: str) -> str:
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), text)
+
+
+def count_forms(text: str, secret: str) -> int:
+    return sum(text.count(form) for form in _forms(secret))
+
+
+def verbose_traceback(err: BaseException) -> str:
+    """What ``%xmode Verbose`` / ``pytest -l`` print: every frame, with every local's repr."""
+    import traceback
+
+    te = traceback.TracebackException(type(err), err, err.__traceback__, capture_locals=True)
+    return "".join(te.format())
+
+
+def _raise_from(call, mode: str) -> BaseException:
+    """Run ``call()`` (awaiting it in async mode) and return what it raised. Kept free of any
+    local holding the token: the first frame of the traceback is this one."""
+    try:
+        result = call()
+        if mode == "async":
+            asyncio.run(result)
+    except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt is one of the cases
+        return exc
+    raise AssertionError("nothing was raised")
+
+
+def _interrupting(request: httpx.Request) -> httpx.Response:
+    # The token did reach the transport (so a leak would have something to show) ...
+    assert request.url.params.get("api_token") == ODD_TOKEN or \
+        request.headers.get("authorization") == f"Bearer {ODD_KEY}"
+    raise KeyboardInterrupt  # ... and the user pressed Ctrl-C while waiting for the answer
+
+
+def _failing(request: httpx.Request) -> httpx.Response:
+    raise RuntimeError("a transport bug")
+
+
+def _ok(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json=envelope({"id": "x", "object": "model"}))
+
+
+MSG = [{"role": "user", "content": "hi"}]
+FRAME_CASES = {
+    "metadata nan": (_ok, lambda c: c.chat.completions.create(
+        model="gpt-4o-mini", messages=MSG, metadata={"a": float("nan")}), ValueError, "metadata"),
+    "logit_bias inf": (_ok, lambda c: c.chat.completions.create(
+        model="gpt-4o-mini", messages=MSG, logit_bias={"1": float("inf")}), ValueError,
+        "logit_bias"),
+    "object in body": (_ok, lambda c: c.chat.completions.create(
+        model="gpt-4o-mini", messages=MSG, metadata={"a": object()}), TypeError, "metadata"),
+    "surrogate": (_ok, lambda c: c.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "x\ud800"}]), ValueError,
+        r"messages\[0\]\['content'\]"),
+    "timeout inf": (_ok, lambda c: c.models.list(timeout=float("inf")), ValueError, "timeout"),
+    "timeout nan": (_ok, lambda c: c.models.list(timeout=float("nan")), ValueError, "timeout"),
+    "timeout 1e12": (_ok, lambda c: c.models.list(timeout=1e12), ValueError, "timeout"),
+    "header": (_ok, lambda c: c.models.list(extra_headers={"X-Who": "Zoë"}), ValueError,
+               "extra_headers"),
+    "KeyboardInterrupt": (_interrupting, lambda c: c.models.list(), KeyboardInterrupt, None),
+    "transport bug": (_failing, lambda c: c.models.list(), RuntimeError, None),
+}
+
+
+@pytest.mark.parametrize("case", list(FRAME_CASES))
+@pytest.mark.parametrize("flavor", ["lowcodeapi", "openai"])
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_no_token_in_any_frame_local(mode, flavor, case):
+    """Issue 8, item 3: serialisation errors, absurd timeouts and a Ctrl-C during a request
+    used to leave the token (raw or percent-encoded) in frame locals: 44 appearances over these
+    cases' first version, now 0, counting every frame (httpx's and the handler's too)."""
+    handler, call, exc_type, param = FRAME_CASES[case]
+    token = ODD_TOKEN if flavor == "lowcodeapi" else ODD_KEY
+    cls, http_cls = (Client, httpx.Client) if mode == "sync" else (AsyncClient, httpx.AsyncClient)
+    client = cls(api_token=token, flavor=flavor, base_url="http://lco.test/openai",
+                 max_retries=0, http_client=http_cls(transport=httpx.MockTransport(handler)))
+    del token
+    err = _raise_from(lambda: call(client), mode)
+    assert type(err) is exc_type
+    if param is not None:
+        assert re.search(param, str(err)), str(err)
+    text = verbose_traceback(err)
+    assert "_send" in text or param is not None  # the requester's frames are in it
+    assert count_forms(text, ODD_TOKEN) + count_forms(text, ODD_KEY) == 0
+
+
+def test_the_frame_scan_finds_a_planted_token():
+    """Not vacuous: a local holding the on-wire URL is found, and so is the raw token."""
+    def leaky(url: str) -> None:
+        raise KeyboardInterrupt
+
+    err = _raise_from(lambda: leaky(str(httpx.URL("http://h/x", params={"api_token": ODD_TOKEN}))),
+                      "sync")
+    assert count_forms(verbose_traceback(err), ODD_TOKEN) >= 1
+    assert "%2B" in str(httpx.URL("http://h/x", params={"api_token": ODD_TOKEN}))
+
+
+def _echo_encoded(request: httpx.Request) -> httpx.Response:
+    """A server that echoes the token as it arrived on the wire, in three spellings."""
+    from urllib.parse import quote, quote_plus
+
+    wire = str(request.url).split("api_token=", 1)[1]
+    raw = request.url.params["api_token"]
+    spellings = f"wire={wire} lower={_lower_hex(quote(raw, safe=''))} form={quote_plus(raw)}"
+    return httpx.Response(
+        400,
+        json={"message": "Error received from the openai API", "provider": "openai",
+              "error": {"error": {"message": f"bad request {spellings}", "code": "x",
+                                  "param": spellings}},
+              "headers": {"x-request-id": spellings}},
+        headers={"x-echo": wire},
+    )
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_percent_encoded_token_echoes_are_redacted(mode, debug_logs):
+    """Issue 8, item 4: ``at_SENT%2BIN%2FEL...`` reached str(exc) and the logs."""
+    cls, http_cls = (Client, httpx.Client) if mode == "sync" else (AsyncClient, httpx.AsyncClient)
+    client = cls(api_token=ODD_TOKEN, base_url="http://lco.test/openai", max_retries=0,
+                 http_client=http_cls(transport=httpx.MockTransport(_echo_encoded)))
+    err = _raise_from(lambda: client.models.list(), mode)
+    assert isinstance(err, APIError)
+    texts = texts_of_error(err) + json.dumps(err.headers) + verbose_traceback(err)
+    assert "wire=" in texts and "***" in texts  # the echo is there, redacted
+    assert count_forms(texts, ODD_TOKEN) == 0
+    from lcoai_notebook._logging import logger
+
+    logger.debug("echo: %s", str(err.body))  # a caller logging the body it got
+    logs = "\n".join(r.getMessage() for r in debug_logs.records)
+    assert "echo:" in logs
+    assert count_forms(logs, ODD_TOKEN) == 0
+
+
+HOSTILE = "\x1b[31mred\x1b[0m \x1b]0;pwned title\x07 \x9b2J\x1b[2K bell\x07 nul\x00 ok\x9c\x7f end"
+
+
+@pytest.mark.parametrize("shape", ["upstream", "lowcodeapi", "openai", "text", "stream"])
+def test_terminal_escapes_are_stripped_from_error_text(shape):
+    """Issue 8, item 5: a server's message cannot recolour, retitle or clear the terminal."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        if shape == "upstream":
+            return httpx.Response(400, json={"provider": "openai", "error": {"error": {
+                "message": HOSTILE, "code": "c\x1b[1m"}}})
+        if shape == "lowcodeapi":
+            return httpx.Response(403, json={"message": HOSTILE, "provider": "openai",
+                                             "error": {"code": 403}})
+        if shape == "openai":
+            return httpx.Response(400, json={"error": {"message": HOSTILE}})
+        if shape == "text":
+            return httpx.Response(502, text=HOSTILE)
+        body = "data: " + json.dumps({"error": {"message": HOSTILE, "code": "c\x1b[1m"}})
+        return httpx.Response(200, content=(body + "\n\n").encode(),
+                              headers={"content-type": "text/event-stream"})
+
+    with Client(api_token=SENTINEL, base_url="http://lco.test/openai", max_retries=0,
+                http_client=httpx.Client(transport=httpx.MockTransport(handler))) as client:
+        spec = RequestSpec("POST", "/chat/completions", json={}, stream=shape == "stream")
+        with pytest.raises(APIError) as info:
+            result = client.requester.request(spec)
+            list(result)
+    text = str(info.value) + info.value.message + str(info.value.code or "")
+    assert "red" in text and "bell" in text and "end" in text
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text), repr(text)
+    assert "pwned" not in text  # an OSC string is the escape's payload, not the message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import time
 
 import httpx
@@ -492,7 +493,29 @@ def test_parse_retry_after_edge_cases():
     assert parse_retry_after({}) is None
     assert parse_retry_after({"retry-after": "garbage"}) is None
     assert parse_retry_after({"retry-after-ms": "x", "retry-after": "1"}) == 1.0
-    assert parse_retry_after({"retry-after": "-5"}) == 0.0
+    # Numbers come back as sent; retry_wait replaces the ones no server can mean.
+    assert parse_retry_after({"retry-after": "-5"}) == -5.0
+    assert math.isnan(parse_retry_after({"retry-after": "nan"}))
+
+
+@pytest.mark.parametrize("where", ["http", "body"])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("retry-after", "-5"), ("retry-after", "nan"), ("retry-after", "-inf"),
+     ("retry-after-ms", "-5000"), ("retry-after-ms", "NaN")],
+)
+def test_nonsense_retry_after_waits_the_minimum_backoff(harness, where, name, value):
+    """A negative or NaN retry-after used to mean an immediate retry (issue 8, item 12)."""
+    if where == "body":  # LowCodeAPI carries OpenAI's headers inside the JSON body
+        response = upstream_error(429, "slow", **{name: value})
+    else:
+        response = httpx.Response(429, json={"error": {"message": "slow"}},
+                                  headers={name: value})
+    policy = RetryPolicy(initial=0.2, cap=1.0, jitter=0.25)
+    h = harness(flaky([response]), retry_policy=policy)
+    h.request(LIST)
+    assert h.waits == [pytest.approx(policy.min_backoff)]
+    assert policy.min_backoff == pytest.approx(0.15)
 
 
 # -- timeouts --------------------------------------------------------------------------------------
@@ -660,3 +683,281 @@ def test_retry_after_date_without_a_zone_is_utc(monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+# -- issue 8: checked before the wire, faults that looked like successes ---------------------------
+
+
+def test_numpy_values_are_sent_as_plain_json(harness):
+    """``logit_bias={"1": np.int64(1)}`` used to fail inside httpx (token in its frames)."""
+    np = pytest.importorskip("numpy")
+    h = harness(lambda r: httpx.Response(200, json=envelope({})))
+    body = {"logit_bias": {"1": np.int64(1)}, "temperature": np.float32(0.5),
+            "ids": np.arange(3), "flag": np.bool_(True)}
+    h.request(RequestSpec("POST", "/chat/completions", json=body))
+    assert json_of(h.requests[0]) == {"logit_bias": {"1": 1}, "temperature": 0.5,
+                                      "ids": [0, 1, 2], "flag": True}
+    assert h.requests[0].headers["content-type"] == "application/json"
+
+
+def _circular() -> dict:
+    d: dict = {}
+    d["self"] = d
+    return d
+
+
+@pytest.mark.parametrize(
+    ("body", "exc", "pattern"),
+    [
+        ({"metadata": {"a": float("nan")}}, ValueError, r"^metadata\['a'\] must be a finite"),
+        ({"logit_bias": {"1": float("-inf")}}, ValueError, r"^logit_bias\['1'\] must be a finite"),
+        ({"messages": [{"content": "ok"}, {"content": "a\udce9"}]}, ValueError,
+         r"^messages\[1\]\['content'\] is not valid Unicode: a lone surrogate"),
+        ({"metadata": {"k\ud800": "v"}}, ValueError, r"^a key of metadata is not valid Unicode"),
+        ({"metadata": {"when": object()}}, TypeError, r"^metadata\['when'\] must be a JSON value"),
+        ({"metadata": {(1, 2): "v"}}, TypeError, r"^metadata has a key of type tuple"),
+        ({"tools": _circular()}, ValueError, r"^tools\['self'\] contains itself"),
+        ({"stop": {1, 2}}, TypeError, r"^stop must be a JSON value"),
+    ],
+)
+def test_bodies_json_cannot_carry_are_refused_naming_the_parameter(harness, body, exc, pattern):
+    h = harness(lambda r: httpx.Response(200, json=envelope({})))
+    with pytest.raises(exc, match=pattern) as info:
+        h.request(RequestSpec("POST", "/chat/completions", json=body))
+    assert h.requests == []
+    assert info.value.__context__ is None  # no chained json/httpx error to read the body from
+
+
+def test_numpy_nan_is_refused_too(harness):
+    np = pytest.importorskip("numpy")
+    h = harness(lambda r: httpx.Response(200, json=envelope({})))
+    with pytest.raises(ValueError, match=r"^input\[1\] must be a finite"):
+        h.request(RequestSpec("POST", "/x", json={"input": np.array([1.0, np.nan])}))
+    assert h.requests == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "pattern"),
+    [
+        (RequestSpec("GET", "/models", headers={"X-Who": "Zoë"}),
+         r"extra_headers\['X-Who'\] must be ASCII"),
+        (RequestSpec("GET", "/models", headers={"X-A": "a\r\nInjected: 1"}),
+         r"extra_headers\['X-A'\] must not contain control characters"),
+        (RequestSpec("GET", "/models", headers={"X-Ü": "1"}), r"extra_headers has a header name"),
+        (RequestSpec("GET", "/models", headers={"X-N": 5}),
+         r"extra_headers\['X-N'\] must be a str"),
+        (RequestSpec("GET", "/models", query={"after": "x\ud800"}), r"after is not valid Unicode"),
+        (RequestSpec("POST", "/f", data={"purpose": "\udcff"},
+                     files=[("file", ("a", b"x", "t"))]), r"purpose is not valid Unicode"),
+    ],
+)
+def test_headers_and_text_http_cannot_carry_are_refused(harness, spec, pattern):
+    """Issue 8, item 11: these raised a bare UnicodeEncodeError (or reached h11) before."""
+    h = harness(lambda r: httpx.Response(200, json=envelope({})))
+    with pytest.raises((ValueError, TypeError), match=pattern) as info:
+        h.request(spec)
+    assert h.requests == []
+    assert "Zoë" not in str(info.value)  # header values are never echoed: they may be secrets
+
+
+def test_default_headers_are_checked_at_construction():
+    from lcoai_notebook import Client
+
+    with pytest.raises(ValueError, match=r"default_headers\['X-Key'\] must be ASCII"):
+        Client(api_token=TOKEN, default_headers={"X-Key": "clé"})
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 1e12, 0, -1, 86_401])
+def test_absurd_timeouts_are_refused_everywhere(harness, value):
+    from lcoai_notebook import Client
+    from lcoai_notebook._config import Timeout
+
+    h = harness(lambda r: httpx.Response(200, json=envelope({})))
+    with pytest.raises(ValueError, match=r"^timeout must be a finite number of seconds"):
+        h.request(RequestSpec("GET", "/models", timeout=value))
+    assert h.requests == []
+    with pytest.raises(ValueError, match=r"^timeout must be a finite"):
+        Client(api_token=TOKEN, timeout=value)
+    with pytest.raises(ValueError, match=r"^timeout must be a finite"):
+        h.client.with_options(timeout=value)
+    with pytest.raises(ValueError, match=r"^timeout\.read must be a finite"):
+        Timeout(read=value)
+    with pytest.raises(TypeError, match=r"^timeout\.connect must be a number"):
+        Timeout(connect="5")  # type: ignore[arg-type]
+    assert Timeout.coerce(86_400).read == 86_400
+
+
+def _sse(*events: str) -> httpx.Response:
+    body = "".join(f"data: {e}\n\n" for e in events).encode()
+    return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
+
+
+CHUNK = json.dumps({"choices": [{"index": 0, "delta": {"content": "hi"}}]})
+
+
+def _collect(h, spec):
+    stream = h.request(spec)
+    if h.mode == "sync":
+        return [c for c in stream]
+
+    async def drain():
+        return [c async for c in stream]
+
+    import asyncio
+
+    return asyncio.run(drain())
+
+
+def test_an_empty_200_stream_is_retried(harness):
+    """Issue 8, item 12: a 200 with no body at all is a fault (retried), not an empty result."""
+    empty = httpx.Response(200, content=b"", headers={"content-type": "text/event-stream"})
+    h = harness(flaky([empty], ok=_sse(CHUNK, "[DONE]")))
+    spec = RequestSpec("POST", "/chat/completions", json={}, stream=True)
+    if h.mode == "sync":
+        chunks = list(h.request(spec))
+    else:
+        import asyncio
+
+        async def go():
+            stream = await h.client.requester.request(spec)
+            return [c async for c in stream]
+
+        chunks = asyncio.run(go())
+    assert [c["choices"][0]["delta"]["content"] for c in chunks] == ["hi"]
+    assert len(h.requests) == 2 and len(h.waits) == 1
+
+
+def test_an_always_empty_stream_raises_a_typed_error(harness):
+    from lcoai_notebook import StreamInterruptedError
+
+    h = harness(lambda r: httpx.Response(200, content=b"",
+                                         headers={"content-type": "text/event-stream",
+                                                  "x-request-id": "req_e"}), max_retries=2)
+    with pytest.raises(StreamInterruptedError, match="empty event stream") as info:
+        h.request(RequestSpec("POST", "/chat/completions", json={}, stream=True))
+    assert len(h.requests) == 3
+    assert info.value.status_code == 200 and info.value.request_id == "req_e"
+    assert info.value.chunks == [] and info.value.text == ""
+
+
+@pytest.mark.parametrize(
+    ("exc", "phrase"),
+    [
+        (httpx.ReadTimeout(""), "no response data within the read timeout of 2.5 s"),
+        (httpx.ConnectTimeout(""), "no connection within the connect timeout of 2.5 s"),
+        (httpx.WriteTimeout(""), "within the write timeout of 2.5 s"),
+        (httpx.PoolTimeout(""), "no free connection in the pool within the pool timeout of 2.5 s"),
+    ],
+)
+def test_timeouts_say_which_limit_ran_out_even_without_a_message(harness, exc, phrase):
+    """anyio (async) raises timeouts with an empty message; the detail comes from the request."""
+    h = harness(flaky([exc] * 3), max_retries=0)
+    with pytest.raises(APITimeoutError) as info:
+        h.request(RequestSpec("GET", "/models", timeout=2.5))
+    message = str(info.value)
+    assert phrase in message and "lco.test" in message
+    assert type(exc).__name__ in message
+
+
+def test_connection_errors_name_the_host_only(harness):
+    h = harness(flaky([httpx.ConnectError("[Errno 111] Connection refused")] * 3),
+                max_retries=0, base_url="http://api.example.test:8443/openai")
+    with pytest.raises(APIConnectionError) as info:
+        h.request(RequestSpec("GET", "/models", query={"q": "secret-ish"}))
+    message = str(info.value)
+    assert "api.example.test:8443" in message and "Connection refused" in message
+    assert "/openai" not in message and "api_token" not in message and "q=" not in message
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_real_socket_timeouts_and_refusals_read_the_same_in_sync_and_async(mode):
+    """Over real sockets: httpcore (sync) says "timed out", anyio (async) says nothing; both
+    messages now name the host and the limit that ran out."""
+    import asyncio
+    import socket
+
+    from lcoai_notebook import AsyncClient, Client
+    from lcoai_notebook.emulator import Emulator
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        free = s.getsockname()[1]
+    fault = {"X-Emulator-Fault": "latency=0.5"}
+    with Emulator() as emu:
+        host = emu.url.split("//", 1)[1].split("/", 1)[0]
+        dead = f"http://127.0.0.1:{free}/openai"
+        if mode == "sync":
+            with emu.client(max_retries=0, timeout=0.1) as c:
+                with pytest.raises(APITimeoutError) as slow:
+                    c.models.list(extra_headers=fault)
+            with Client(api_token=TOKEN, base_url=dead, max_retries=0) as c:
+                with pytest.raises(APIConnectionError) as refused:
+                    c.models.list()
+        else:
+            async def main():
+                async with emu.async_client(max_retries=0, timeout=0.1) as c:
+                    with pytest.raises(APITimeoutError) as slow:
+                        await c.models.list(extra_headers=fault)
+                async with AsyncClient(api_token=TOKEN, base_url=dead, max_retries=0) as c:
+                    with pytest.raises(APIConnectionError) as refused:
+                        await c.models.list()
+                return slow, refused
+
+            slow, refused = asyncio.run(main())
+    assert f"Request to {host} timed out (ReadTimeout" in str(slow.value)
+    assert "within the read timeout of 0.1 s" in str(slow.value)
+    assert f"talking to 127.0.0.1:{free} (ConnectError" in str(refused.value)
+
+
+# -- fuzz: bodies JSON can carry are sent unchanged; one bad value anywhere is refused -----------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(blacklist_categories=("Cs",)), max_size=8),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(st.characters(blacklist_categories=("Cs",)), max_size=5), inner,
+                      max_size=4),
+    max_leaves=12,
+)
+_POISON = st.sampled_from([float("nan"), float("inf"), "bad\ud800", object()])
+
+
+def _plant(value, poison, path):
+    """``value`` with ``poison`` put at the first container reachable along ``path``."""
+    if isinstance(value, list):
+        if path and value:
+            i = path[0] % len(value)
+            return value[:i] + [_plant(value[i], poison, path[1:])] + value[i + 1:]
+        return [*value, poison]
+    if isinstance(value, dict):
+        if path and value:
+            key = sorted(value)[path[0] % len(value)]
+            return {**value, key: _plant(value[key], poison, path[1:])}
+        return {**value, "planted": poison}
+    return poison
+
+
+@settings(max_examples=80, derandomize=True, database=None, deadline=None)
+@given(param=st.sampled_from(["metadata", "messages", "tools"]), value=_JSON, poison=_POISON,
+       path=st.lists(st.integers(0, 5), max_size=4))
+def test_fuzz_bodies(param, value, poison, path):
+    sent: list[httpx.Request] = []
+
+    def handler(request):
+        sent.append(request)
+        return httpx.Response(200, json=envelope({}))
+
+    from _client_helpers import Harness
+
+    h = Harness("sync", handler)
+    try:
+        h.request(RequestSpec("POST", "/x", json={param: value}))
+        assert json.loads(sent[0].content) == {param: value}
+        with pytest.raises((ValueError, TypeError)) as info:
+            h.request(RequestSpec("POST", "/x", json={param: _plant(value, poison, path)}))
+        assert str(info.value).startswith((param, f"a key of {param}")), str(info.value)
+        assert len(sent) == 1
+    finally:
+        h.close()

@@ -50,11 +50,39 @@ def test_openai_flavor_ignores_old_format():
     assert query == {}
 
 
-def test_path_values_are_percent_encoded_but_keep_colons():
+def test_path_values_keep_colons_and_at_signs():
     url, _ = build_url(
-        "lowcodeapi", "http://h/openai", "/models/{model}", {"model": "ft:gpt-4o:org:x/y"}, "new"
+        "lowcodeapi", "http://h/openai", "/models/{model}", {"model": "ft:gpt-4o:org@x:y"}, "new"
     )
-    assert url == "http://h/openai/v1/models/ft:gpt-4o:org:x%2Fy"
+    assert url == "http://h/openai/v1/models/ft:gpt-4o:org@x:y"
+
+
+BAD_IDS = ["", ".", "..", "a/b", "a\\b", "a?b", "a#b", "a%2Fb", "a b", "a\tb", "a\nb", "a\x00b",
+           "a\x1bb", "a\x7fb", "a\x85b", "a\u2028b", "a\u00a0b", "a\ufeffb", "a\ud800b", " ab",
+           "ab\n"]
+
+
+@pytest.mark.parametrize("fmt", ["new", "old"])
+@pytest.mark.parametrize("flavor", ["lowcodeapi", "openai"])
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_path_ids_that_would_change_the_route_are_refused(bad, flavor, fmt):
+    """Issue 8, item 1: httpx collapses "." and ".." (DELETE .../files/.. deleted the store);
+    the others end, escape or corrupt the segment. Refused in every flavor and format."""
+    with pytest.raises(ValueError, match="file_id"):
+        build_url(flavor, "http://h/openai", "/vector_stores/{vector_store_id}/files/{file_id}",
+                  {"vector_store_id": "vs_1", "file_id": bad}, fmt)
+
+
+def test_path_ids_must_be_strings():
+    with pytest.raises(TypeError, match="model"):
+        build_url("openai", "http://h/v1", "/models/{model}", {"model": 7}, "new")
+
+
+@pytest.mark.parametrize("good", ["file-abc123", "ft:gpt-4o-mini:org:custom:id", "vs_ABC",
+                                  "a.b", "...", "a..b", "gpt-4o-mini-2024-07-18", "m\u00e9"])
+def test_ordinary_ids_pass(good):
+    url, _ = build_url("lowcodeapi", "http://h/openai", "/models/{model}", {"model": good}, "new")
+    assert url.startswith("http://h/openai/v1/models/")
 
 
 def test_missing_path_param_is_a_value_error():
@@ -241,3 +269,89 @@ def test_parse_error_html_page_is_read_as_text():
     info = parse_error(502, page)
     assert info.message == "502 Bad Gateway 502 Bad Gateway nginx"
     assert info.body.startswith("<html>")  # the raw page stays available
+
+
+def _lower_hex(text: str) -> str:
+    import re
+
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), text)
+
+
+def test_every_encoding_of_a_registered_token_is_redacted():
+    """Issue 8, item 4: a server echoing the token as it travelled (percent-encoded) leaked it."""
+    from urllib.parse import quote, quote_plus
+
+    import httpx
+
+    token = "at_ENC+tok/en=x&y z~é"
+    register_secret(token)
+    spellings = {
+        "raw": token,
+        "httpx query": str(httpx.QueryParams({"k": token}))[2:],
+        "quote": quote(token, safe=""),
+        "quote keeps /": quote(token),
+        "lower hex": _lower_hex(quote(token, safe="")),
+        "form": quote_plus(token),
+        "json slash": json.dumps(token).strip('"').replace("/", "\\/"),
+        "mixed": "at_ENC%2btok/en%3Dx&y+z~%C3%a9",
+    }
+    for label, spelled in spellings.items():
+        out = redact(f"echo [{spelled}] done")
+        assert out == "echo [***] done", (label, spelled, out)
+    # In structures (bodies, headers) as in text.
+    assert redact_obj({"h": [quote(token, safe="")]}) == {"h": ["***"]}
+    # Ordinary text that shares the token's letters is left alone.
+    assert redact("at_ENC tok en") == "at_ENC tok en"
+
+
+def test_redacting_filter_sees_encoded_tokens_in_log_records():
+    import logging
+    from urllib.parse import quote
+
+    from lcoai_notebook._logging import RedactingFilter
+
+    token = "at_LOG+tok/en=77&q"
+    register_secret(token)
+    rec = logging.LogRecord("httpx", logging.INFO, __file__, 1, "echo %s and %s",
+                            (quote(token, safe=""), _lower_hex(quote(token, safe=""))), None)
+    RedactingFilter().filter(rec)
+    assert rec.getMessage() == "echo *** and ***"
+
+
+def test_clean_text_strips_terminal_control_but_keeps_text():
+    from lcoai_notebook._wire import clean_text
+
+    assert clean_text("\x1b[1;31mred\x1b[0m") == "red"
+    assert clean_text("a\x1b]0;title\x07b") == "ab"  # OSC ended by BEL
+    assert clean_text("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b") == "alinkb"  # hyperlink
+    assert clean_text("a\x9b2Jb\x9d0;t\x9cc") == "abc"  # 8-bit CSI and OSC
+    assert clean_text("x\x00\x08\x7f\x85y") == "xy"
+    assert clean_text("line 1\nline 2\ttab ü ✓") == "line 1\nline 2\ttab ü ✓"
+    assert clean_text("a\x1bMb\x1b(Bc") == "abc"  # two- and three-byte ESC sequences
+
+
+# -- fuzz: redaction of every spelling, for tokens of any characters ------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TOKEN_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")), min_size=8, max_size=24
+).map(lambda t: "at_" + t)
+
+
+@settings(max_examples=40, derandomize=True, database=None, deadline=None)
+@given(token=_TOKEN_TEXT, prefix=st.text(max_size=5), suffix=st.text(max_size=5))
+def test_fuzz_every_spelling_of_any_token_is_redacted(token, prefix, suffix):
+    from urllib.parse import quote, quote_plus
+
+    import httpx
+
+    register_secret(token)
+    spellings = [token, quote(token, safe=""), quote(token), quote_plus(token),
+                 _lower_hex(quote(token, safe="")), str(httpx.QueryParams({"k": token}))[2:],
+                 json.dumps(token)[1:-1], json.dumps(token, ensure_ascii=False)[1:-1]]
+    for spelled in spellings:
+        out = redact(f"{prefix}<{spelled}>{suffix}")
+        assert "***" in out
+        for other in spellings:
+            assert other not in out, (spelled, out)

@@ -231,7 +231,8 @@ def test_speech_is_a_real_wav_whose_length_follows_text_and_speed(app):
     assert fast == pytest.approx(base / 2, rel=0.02)
     assert speak(app, response_format="wav").content == raw.content
     assert speak(app, response_format="wav", voice="nova").content != raw.content
-    samples = np.frombuffer(raw.content[44:], dtype="<i2")
+    size = struct.unpack("<I", raw.content[40:44])[0]  # the data chunk; the text follows it
+    samples = np.frombuffer(raw.content[44:44 + size], dtype="<i2")
     assert np.abs(samples).max() > 5000  # not silence
 
 
@@ -239,7 +240,7 @@ def test_speech_pcm_and_default_format(app):
     pcm = speak(app, response_format="pcm")
     assert pcm.content_type == "audio/pcm"
     wav = speak(app, response_format="wav")
-    assert pcm.content == wav.content[44:]
+    assert pcm.content == wav.content[44:44 + len(pcm.content)]
     default = speak(app)  # mp3 requested by default: WAV bytes, labelled as such
     assert default.content_type == "audio/wav" and default.content == wav.content
     custom = speak(app, voice={"id": "voice_1234"}, model="gpt-4o-mini-tts",

@@ -46,21 +46,24 @@ def test_reply_validates_and_reflects_the_message(app):
     assert body["object"] == "chat.completion" and body["system_fingerprint"].startswith("fp_")
 
 
-def test_same_request_same_content_other_request_differs(app):
-    a, b = chat(app), chat(StubApp())
+def test_same_seeded_request_same_content_other_request_differs(app):
+    a, b = chat(app, seed=3), chat(app, seed=3)
     assert a["choices"][0]["message"]["content"] == b["choices"][0]["message"]["content"]
-    other = call(app, "POST", PATH, {"model": "gpt-4o-mini", "messages": [
+    assert chat(StubApp(), seed=3)["choices"][0]["message"]["content"] == \
+        a["choices"][0]["message"]["content"]
+    other = call(app, "POST", PATH, {"model": "gpt-4o-mini", "seed": 3, "messages": [
         {"role": "user", "content": "Explain bond yields and inflation."}]})
     assert other["choices"][0]["message"]["content"] != a["choices"][0]["message"]["content"]
 
 
 def test_seed_and_temperature_change_wording_deterministically(app):
-    base = chat(app, seed=1)["choices"][0]["message"]["content"]
-    assert chat(app, seed=1)["choices"][0]["message"]["content"] == base
-    assert chat(app, seed=2)["choices"][0]["message"]["content"] != base
-    cold = chat(app, seed=1, temperature=0)["choices"][0]["message"]["content"]
-    assert cold != base and chat(app, seed=1, temperature=0)["choices"][0]["message"][
-        "content"] == cold
+    def text(**kw) -> str:
+        return chat(app, **kw)["choices"][0]["message"]["content"]
+
+    assert text(seed=1) == text(seed=1)
+    assert len({text(seed=s) for s in range(6)}) >= 3
+    cold = text(seed=1, temperature=0)
+    assert text(seed=1, temperature=0) == cold and text(temperature=0) == text(temperature=0)
 
 
 def test_n_gives_distinct_choices(app):
@@ -80,8 +83,8 @@ def test_max_tokens_truncates_with_length(app, field):
 
 
 def test_stop_cuts_before_the_stop_string(app):
-    full = chat(app)["choices"][0]["message"]["content"]
-    body = chat(app, stop=["."])
+    full = chat(app, seed=5)["choices"][0]["message"]["content"]
+    body = chat(app, seed=5, stop=["."])
     assert body["choices"][0]["message"]["content"] == full[: full.index(".")]
     assert body["choices"][0]["finish_reason"] == "stop"
 
@@ -168,8 +171,8 @@ def test_tool_result_is_answered_in_text(app):
 
 
 def test_stream_chunks_match_the_non_streamed_reply(app):
-    full = chat(app)["choices"][0]["message"]["content"]
-    events = stream_events(app)
+    full = chat(app, seed=5)["choices"][0]["message"]["content"]
+    events = stream_events(app, seed=5)
     assert events[0]["choices"][0]["delta"]["role"] == "assistant"
     pieces = [e["choices"][0]["delta"].get("content") or "" for e in events]
     assert "".join(pieces) == full
@@ -301,7 +304,7 @@ def test_through_the_in_process_transport(flavor):
 
     client, base, auth = emulator_http(flavor)
     with client:
-        req = {"model": "gpt-4o-mini", "messages": USER, "n": 2}
+        req = {"model": "gpt-4o-mini", "messages": USER, "n": 2, "seed": 11}
         body = result_of(flavor, client.post(f"{base}/v1/chat/completions", json=req, **auth))
         validate_response("createChatCompletion", body)
         r = client.post(f"{base}/v1/chat/completions", json={**req, "stream": True}, **auth)
@@ -337,7 +340,7 @@ def test_stream_over_real_http():
 
 
 def test_logprobs_cover_the_tokens_and_stream_alike(app):
-    body = chat(app, logprobs=True, top_logprobs=3)
+    body = chat(app, logprobs=True, top_logprobs=3, seed=2)
     validate_response("createChatCompletion", body)
     choice = body["choices"][0]
     entries = choice["logprobs"]["content"]
@@ -345,10 +348,24 @@ def test_logprobs_cover_the_tokens_and_stream_alike(app):
     assert len(entries) == body["usage"]["completion_tokens"]
     assert all(len(e["top_logprobs"]) == 3 and e["logprob"] <= 0 and
                e["top_logprobs"][0]["token"] == e["token"] for e in entries)
-    streamed = [x for e in stream_events(app, logprobs=True, top_logprobs=3)
+    streamed = [x for e in stream_events(app, logprobs=True, top_logprobs=3, seed=2)
                 for x in ((e["choices"][0]["logprobs"] or {}).get("content") or [])]
     assert streamed == entries
     assert chat(app)["choices"][0]["logprobs"] is None
     err = error_of(app, "POST", PATH, {"model": "gpt-4o-mini", "messages": USER,
                                        "top_logprobs": 2})
     assert err.status == 400 and err.param == "top_logprobs"
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("filler", ["is it better ", "the differences between ", "a vs b ",
+                                    "lorem ipsum dolor sit amet "])
+def test_a_huge_message_is_read_in_bounded_time(filler: str) -> None:
+    # The cues read the last 64 KB of a message with patterns that stay linear; a quadratic
+    # pattern over 2 MB of text would not finish within the timeout.
+    from lcoai_notebook.emulator import Emulator
+
+    text = filler * (2_000_000 // len(filler)) + " What is this about?"
+    reply = Emulator().client().chat.completions.create(
+        model="gpt-4.1-mini", seed=1, messages=[{"role": "user", "content": text}])
+    assert reply.choices[0].message.content

@@ -113,3 +113,136 @@ def test_same_handlers_same_results_in_both_flavors() -> None:
     with oa(Emulator(flavor="openai")) as http:
         plain = http.get("/models/whisper-1").json()
     assert wrapped["result"] == plain
+
+
+# -- issue 12: the lowcodeapi flavor's stream mode and LowCodeAPI's own routes -------------------
+import asyncio  # noqa: E402
+import importlib  # noqa: E402
+import json  # noqa: E402
+
+from lcoai_notebook.emulator import EmuConfig  # noqa: E402
+
+CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Tell me about owls"}],
+        "seed": 2}
+
+
+def test_stream_mode_default_follows_the_flavor() -> None:
+    # LowCodeAPI buffers the upstream stream and sends it in one piece; OpenAI streams.
+    assert Emulator().config.stream_mode == "buffered"
+    assert Emulator(flavor="lowcodeapi").config.stream_mode == "buffered"
+    assert Emulator(flavor="openai").config.stream_mode == "incremental"
+    assert EmuConfig().stream_mode == "buffered"
+    assert EmuConfig(flavor="openai").stream_mode == "incremental"
+    assert Emulator(stream_mode="incremental").config.stream_mode == "incremental"
+    assert Emulator(flavor="openai", stream_mode="buffered").config.stream_mode == "buffered"
+    with pytest.raises(ValueError, match="stream_mode"):
+        Emulator(stream_mode="chunked")
+
+
+def _sse_texts(body: str) -> str:
+    events = [json.loads(line[6:]) for line in body.splitlines() if line.startswith("data: {")]
+    return "".join(e["choices"][0]["delta"].get("content") or "" for e in events if e["choices"])
+
+
+@pytest.mark.parametrize("flavor,mode,buffered", [
+    ("lowcodeapi", None, True), ("lowcodeapi", "incremental", False),
+    ("openai", None, False), ("openai", "buffered", True)])
+def test_default_stream_mode_on_the_wire(flavor: str, mode: str | None, buffered: bool) -> None:
+    """Over loopback: a buffered stream comes with a Content-Length (one body), an incremental
+    one is chunked; the events are the same either way."""
+    kw = {} if mode is None else {"stream_mode": mode}
+    with Emulator(flavor=flavor, **kw) as emu, httpx.Client(timeout=10) as http:
+        lowcode = flavor == "lowcodeapi"
+        auth = ({"params": {"api_token": emu.api_token}} if lowcode else
+                {"headers": {"Authorization": f"Bearer {emu.api_token}"}})
+        url = emu.url + ("/v1" if lowcode else "") + "/chat/completions"
+        with http.stream("POST", url, json={**CHAT, "stream": True}, **auth) as r:
+            body = r.read().decode()
+            headers = r.headers
+        whole = http.post(url, json=CHAT, **auth).json()
+    assert headers["content-type"].startswith("text/event-stream")
+    assert ("content-length" in headers) is buffered
+    assert (headers.get("transfer-encoding") == "chunked") is not buffered
+    assert body.endswith("data: [DONE]\n\n")
+    result = whole["result"] if lowcode else whole
+    assert _sse_texts(body) == result["choices"][0]["message"]["content"]
+
+
+def test_connect_offline_streams_in_process_in_both_modes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The module (the package attribute ``connect`` may be the function or the module).
+    connect_module = importlib.import_module("lcoai_notebook.connect")
+    monkeypatch.setattr(connect_module, "_notice_shown", True)  # no notice; restored after
+    client = connect_module.connect(offline=True)
+    try:
+        emu = connect_module._EMULATORS["lowcodeapi"]
+        assert emu.config.stream_mode == "buffered" and not emu.started  # in-process
+        whole = client.chat.completions.create(**CHAT).text
+        texts = {}
+        for mode in ("buffered", "incremental"):
+            with client.chat.completions.create(
+                    **CHAT, stream=True, extra_headers={"X-Emulator-Stream": mode}) as stream:
+                texts[mode] = "".join(c.choices[0].delta.content or "" for c in stream
+                                      if c.choices)
+    finally:
+        client.close()
+    assert whole and texts == {"buffered": whole, "incremental": whole}
+
+    async def run() -> str:
+        aclient = emu.async_client()
+        try:
+            stream = await aclient.chat.completions.create(**CHAT, stream=True)
+            return "".join([c.choices[0].delta.content or "" async for c in stream
+                            if c.choices])
+        finally:
+            await aclient.close()
+
+    assert asyncio.run(run()) == whole
+
+
+def _site(emu: Emulator, http: httpx.Client, method: str, path: str) -> httpx.Response:
+    root = (emu.url if emu.started else emu.inprocess_url).rsplit("/", 1)[0]
+    return http.request(method, root + path)
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["in-process", "loopback"])
+def test_lowcodeapi_health_check_root_and_provider_redirect(served: bool) -> None:
+    """Reference 1.1, "Other OSS routes": no token needed, unknown paths still 404."""
+    emu = Emulator()
+    if served:
+        emu.start()
+    try:
+        http = httpx.Client(timeout=10) if served else httpx.Client(transport=emu.transport())
+        with http:
+            root = _site(emu, http, "GET", "/")
+            health = [_site(emu, http, "GET", p) for p in ("/health-check", "/health-check/")]
+            redirects = [_site(emu, http, m, p) for m, p in (("GET", "/openai"),
+                                                               ("POST", "/openai"),
+                                                               ("DELETE", "/openai/"))]
+            unknown = [_site(emu, http, m, p) for m, p in (
+                ("GET", "/nope"), ("POST", "/health-check"), ("PUT", "/"),
+                ("GET", "/health-check/x"), ("GET", "/openai/v1/nope"), ("GET", "/openai/v1"),
+                ("GET", "/openaix"))]
+            followed = http.get(redirects[0].headers["location"])
+            host = root.request.headers["host"]
+    finally:
+        emu.stop()
+    assert (root.status_code, root.json()) == (200, {"res": {"message": "LowCodeAPI"}})
+    assert root.headers["content-type"].startswith("application/json")
+    for r in health:
+        assert (r.status_code, r.json()) == (200, {"status": "ok"})
+    for r in redirects:
+        assert r.status_code == 302
+        assert r.headers["location"] == f"http://{host}?redirected_from={host}/openai"
+    for r in unknown:
+        assert (r.status_code, r.json()) == (404, {"message": "Not Found"}), r.request.url
+    # The redirect leads to the root route (no UI build served here).
+    assert (followed.status_code, followed.json()) == (200, {"res": {"message": "LowCodeAPI"}})
+
+
+def test_openai_flavor_has_no_lowcodeapi_site_routes() -> None:
+    emu = Emulator(flavor="openai")
+    with oa(emu) as http:
+        answers = [_site(emu, http, "GET", p) for p in ("/", "/health-check", "/openai")]
+    for r in answers:
+        assert r.status_code == 404 and r.json()["error"]["message"].startswith("Invalid URL")

@@ -28,12 +28,12 @@ from urllib.parse import quote
 import httpx
 import pytest
 from _schema import operations, validate_component, validate_response
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jsonschema import ValidationError
 
 from lcoai_notebook.emulator import Emulator
-from lcoai_notebook.emulator._app import UPLOAD_ROUTES, _load_routes
+from lcoai_notebook.emulator._app import OPENAI_ONLY_PREFIXES, UPLOAD_ROUTES, _load_routes
 from lcoai_notebook.emulator._router import ROUTES
 
 pytestmark = pytest.mark.timeout(120)
@@ -96,6 +96,7 @@ TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {
 JSON_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/chat/completions"): {"model": "gpt-4o-mini", "messages": USER,
                                        "max_tokens": 20},
+    ("POST", "/v1/chat/completions/{completion_id}"): {"metadata": {"k": "v"}},
     ("POST", "/v1/completions"): {"model": "gpt-3.5-turbo-instruct", "prompt": "Once",
                                   "max_tokens": 10},
     ("POST", "/v1/embeddings"): {"model": "text-embedding-3-small", "input": ["a cat", "a dog"]},
@@ -120,6 +121,16 @@ JSON_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/vector_stores"): {"name": "notes", "file_ids": ["{assistants_file}"]},
     ("POST", "/v1/vector_stores/{vector_store_id}"): {"name": "renamed"},
     ("POST", "/v1/vector_stores/{vector_store_id}/files"): {"file_id": "{assistants_file}"},
+    ("POST", "/v1/vector_stores/{vector_store_id}/file_batches"): {
+        "file_ids": ["{assistants_file}"]},
+    ("POST", "/v1/vector_stores/{vector_store_id}/search"): {"query": "cats",
+                                                            "max_num_results": 3},
+    ("POST", "/v1/responses"): {"model": "gpt-4o-mini", "input": "Say hello."},
+    ("POST", "/v1/uploads"): {"filename": "a.txt", "purpose": "assistants", "bytes": 5,
+                              "mime_type": "text/plain"},
+    ("POST", "/v1/uploads/{upload_id}/complete"): {"part_ids": ["part_x"]},
+    # Multipart (part "data") but not a LowCodeAPI upload route: fuzzed with JSON and junk.
+    ("POST", "/v1/uploads/{upload_id}/parts"): {},
 }
 
 #: Upload routes: valid text fields and the file part (OpenAI's name for it).
@@ -352,6 +363,13 @@ class Target:
         ids["run_id"] = [run]
         ids["step_id"] = [s["id"] for s in steps] or ["step_nope"]
         ids["vector_store_id"] = [store]
+        # The Responses API is OpenAI-only: the lowcodeapi flavor answers its routes with 404.
+        ids["response_id"] = [] if self.lowcode else [self.ok(
+            "POST", "/v1/responses", json={"model": "gpt-4o-mini", "input": "Hi"})["id"]]
+        # Stored chat completions are OpenAI-only too (LowCodeAPI has just the create route).
+        ids["completion_id"] = [] if self.lowcode else [self.ok(
+            "POST", "/v1/chat/completions", json={"model": "gpt-4o-mini", "messages": USER,
+                                                  "store": True, "metadata": {"k": "v"}})["id"]]
         ids["name"] = [image.rsplit("/", 1)[1].split("?")[0]]
         ids["jsonl"] = [self.upload(f"bad{i}.jsonl", content, purpose)
                         for i, content in enumerate(_BAD_JSONL)
@@ -535,7 +553,7 @@ def check_success(target: Target, key: tuple[str, str], resp: httpx.Response) ->
     if target.lowcode:
         assert set(body) == {"message", "provider", "result", "response_headers"}, body
         body = body["result"]
-    if op is None or op == "downloadFile":
+    if op is None or op in ("downloadFile", "deleteResponse"):  # no body schema in the spec
         return
     if op == "createEmbedding" and body["data"] and isinstance(body["data"][0]["embedding"], str):
         body = {**body, "data": [{**d, "embedding": [0.0]} for d in body["data"]]}
@@ -543,6 +561,10 @@ def check_success(target: Target, key: tuple[str, str], resp: httpx.Response) ->
         # The spec types first_id/last_id as strings; the service sends null on an empty page
         # (a deliberate choice, see test_emu_files).
         body = {**body, **{k: "x" for k in ("first_id", "last_id") if body.get(k, 1) is None}}
+    if op == "getChatCompletionMessages":
+        # The spec types each item as a response message (role "assistant" only), yet the
+        # service lists the request's own messages, as its documented example shows.
+        body = {**body, "data": [{**m, "role": "assistant"} for m in body["data"]]}
     try:
         validate_response(op, body)
     except ValidationError as exc:
@@ -627,3 +649,109 @@ def test_every_route_is_fuzzed_and_mapped() -> None:
         if method == "POST" and not template.endswith("/cancel") and "_emulator" not in template:
             assert (method, template) in JSON_BODIES or template in UPLOADS, template
     assert {t for _, t in UPLOAD_ROUTES} == set(UPLOADS)
+
+
+# ------------------------------------------------------------------------------ hardening
+#: Path ids that would change the URL's meaning: the emulator refuses each with its own 400.
+_bad_id = st.one_of(
+    st.sampled_from(["", ".", "..", "a/b", "/", "a\\b", "a?b", "?", "a#b", "#", "a%b", "%2F",
+                     "%2E%2E", "a b", " ", "\t", "\n", "a\x00b", "\x7f", "\x85", "\u2028",
+                     "\u3000"]),
+    st.tuples(_text, st.sampled_from(list("/\\?#% \t\r\n\x00\x1b\x7f\u00a0\u2003")), _text)
+    .map("".join))
+PARAM_KEYS = [(r.method, r.template) for r in ROUTES if r.params]
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+@pytest.mark.parametrize("key", PARAM_KEYS, ids=[f"{m} {t}" for m, t in PARAM_KEYS])
+def test_bad_path_ids_are_refused_in_both_formats(key: tuple[str, str], flavor: str) -> None:
+    method, template = key
+    route = next(r for r in ROUTES if (r.method, r.template) == key)
+    target = Target(flavor)
+
+    @settings(max_examples=8, derandomize=True, database=None, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        params = data.draw(path_params(target, route.params), label="path")
+        bad_name = data.draw(st.sampled_from(route.params), label="which")
+        params[bad_name] = data.draw(_bad_id, label="id")
+        fmt = data.draw(st.sampled_from(["new", "old"]) if target.lowcode else st.just("new"),
+                        label="format")
+        # httpx removes literal dot segments before sending (test_path_ids sends them raw).
+        assume(fmt == "old" or params[bad_name] not in (".", ".."))
+        kw = data.draw(request_body(target, method, template), label="body")
+        resp = target.send(method, template, params, fmt=fmt, **kw)
+        check(target, key, resp)
+        if target.lowcode and template.startswith(OPENAI_ONLY_PREFIXES):
+            assert resp.status_code == 404  # not a LowCodeAPI route at all
+            return
+        if resp.status_code == 422:  # LowCodeAPI's "File missing" comes before routing
+            return
+        assert resp.status_code == 400, (params, resp.text[:300])
+        err = resp.json()["error"]
+        err = err["error"] if target.lowcode else err
+        assert err["code"] == "invalid_id" and err["param"] in route.params, err
+
+    try:
+        run()
+    finally:
+        target.close()
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_oversized_bodies_get_413_on_every_post_route(flavor: str) -> None:
+    target = Target(flavor)
+    small = Emulator(flavor=flavor, max_json_body=2048, max_file_upload=4096,
+                     max_audio_upload=4096)
+    target.http.close()
+    target.emu, target.http = small, httpx.Client(transport=small.transport(), timeout=None)
+    try:
+        for method, template in ROUTE_KEYS:
+            if method != "POST":
+                continue
+            params = {p: "x" for p in re.findall(r"\{(\w+)\}", template)}
+            for extra in (1, 2 * 2**20):
+                limit = 2048 if template not in UPLOADS else 4096 + 2**20
+                body = b"{" + b" " * (limit + extra - 2) + b"}"
+                for stream in (False, True):
+                    content: Any = iter([body[i:i + 65536] for i in range(0, len(body), 65536)]
+                                        ) if stream else body
+                    resp = target.send(method, template, params, content=content,
+                                       headers={"content-type": "application/json"})
+                    check(target, (method, template), resp)
+                    assert resp.status_code == 413, (template, resp.text[:300])
+    finally:
+        target.close()
+
+
+#: The same JSON object in every encoding a client might (wrongly or rightly) send.
+_ENCODED = st.sampled_from([
+    lambda s: s.encode("utf-8"), lambda s: s.encode("utf-8-sig"), lambda s: s.encode("utf-16"),
+    lambda s: s.encode("utf-16-le"), lambda s: s.encode("utf-32"),
+    lambda s: s.encode("latin-1", "replace"), lambda s: s.encode("cp1252", "replace"),
+    lambda s: s.encode("utf-8", "surrogatepass"),
+])
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_bodies_in_any_encoding_never_5xx(flavor: str) -> None:
+    target = Target(flavor)
+    key = ("POST", "/v1/chat/completions")
+
+    @FUZZ
+    @given(text=st.text(max_size=30), enc=_ENCODED, ascii_=st.booleans())
+    def run(text: str, enc: Any, ascii_: bool) -> None:
+        body = json.dumps({"model": "gpt-4o-mini", "messages": [
+            {"role": "user", "content": "é " + text + " 😀"}]}, ensure_ascii=ascii_)
+        resp = target.send(*key, content=enc(body), headers={"content-type": "application/json"})
+        check(target, key, resp)
+        if resp.status_code == 200:
+            # Whatever got through was read as the UTF-8 it is.
+            assert enc(body) == body.encode("utf-8") or enc(body).startswith(b"\xef\xbb\xbf") \
+                or body.isascii()
+
+    try:
+        run()
+    finally:
+        target.close()

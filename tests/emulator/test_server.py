@@ -88,7 +88,7 @@ def test_restart_and_openai_flavor() -> None:
 
 
 def test_stream_is_incremental_over_loopback(gate_route) -> None:
-    with Emulator() as emu, httpx.Client(timeout=10) as http:
+    with Emulator(stream_mode="incremental") as emu, httpx.Client(timeout=10) as http:
         with http.stream("GET", emu.url + "/v1/_test/server/gate",
                          params={"api_token": emu.api_token}) as r:
             assert "content-length" not in r.headers
@@ -113,7 +113,7 @@ def test_buffered_stream_arrives_in_one_body(gate_route) -> None:
 
 
 def test_large_stream_is_complete_and_fast(gate_route) -> None:
-    with Emulator() as emu, httpx.Client(timeout=30) as http:
+    with Emulator(stream_mode="incremental") as emu, httpx.Client(timeout=30) as http:
         t0 = time.perf_counter()
         with http.stream("GET", emu.url + "/v1/_test/server/many",
                          params={"api_token": emu.api_token, "n": "20000"}) as r:
@@ -124,7 +124,7 @@ def test_large_stream_is_complete_and_fast(gate_route) -> None:
 
 
 def test_client_leaving_mid_stream_stops_the_generator(gate_route) -> None:
-    with Emulator() as emu, httpx.Client(timeout=10) as http:
+    with Emulator(stream_mode="incremental") as emu, httpx.Client(timeout=10) as http:
         with http.stream("GET", emu.url + "/v1/_test/server/many",
                          params={"api_token": emu.api_token, "n": "10000000"}) as r:
             next(r.iter_raw())
@@ -273,7 +273,7 @@ def test_notebooks_dir_prefers_the_checkout() -> None:
 
 def test_stop_during_an_unread_stream_is_bounded_and_leaves_no_thread(gate_route) -> None:
     before = set(threading.enumerate())
-    emu = Emulator().start()
+    emu = Emulator(stream_mode="incremental").start()
     http = httpx.Client(timeout=10)
     try:
         with http.stream("GET", emu.url + "/v1/_test/server/many",

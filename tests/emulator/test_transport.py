@@ -55,7 +55,7 @@ def test_sync_transport_json_and_stream(sse_route) -> None:
 
 
 def test_closing_a_stream_early_closes_the_generator(sse_route) -> None:
-    emu = Emulator()
+    emu = Emulator(stream_mode="incremental")
     with httpx.Client(transport=emu.transport(), base_url=emu.inprocess_url) as http:
         with http.stream("GET", "/v1/_test/transport/sse",
                          params={**_params(emu), "n": "100000"}) as s:
