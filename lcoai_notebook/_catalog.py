@@ -6,12 +6,13 @@ id is always passed through, because the lineup changes every few months.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["known_models", "model_info", "models_of_kind"]
+__all__ = ["known_models", "model_info", "models_of_kind", "usable_models"]
 
 
 @lru_cache(maxsize=1)
@@ -35,3 +36,16 @@ def model_info(model: str | None) -> dict[str, Any] | None:
 def models_of_kind(kind: str) -> list[str]:
     """Ids of the known models of one kind (``chat``, ``embedding``, ``image`` ...)."""
     return [m["id"] for m in _table().values() if m["kind"] == kind]
+
+
+def usable_models(kind: str, today: _dt.date) -> list[str]:
+    """Ids of the known models of one kind that have not reached their shutdown date on
+    ``today`` (nor are marked shut down)."""
+    keep = []
+    for model in models_of_kind(kind):
+        info = _table()[model]
+        end = info.get("shutdown_date")
+        if info.get("status") == "shut_down" or (end and _dt.date.fromisoformat(end) <= today):
+            continue
+        keep.append(model)
+    return keep

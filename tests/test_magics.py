@@ -345,6 +345,7 @@ def test_one_client_per_session_from_connect(ip: InteractiveShell,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib
 
+    assert callable(lco.connect)  # resolved before the submodule import (see the next test)
     connect_module = importlib.import_module("lcoai_notebook.connect")
     made = []
     real = connect_module.connect

@@ -104,6 +104,9 @@ class Panel(widgets.VBox):
         self.busy = busy
         for control in self._busy_controls():
             control.disabled = busy
+        stop_button = getattr(self, "stop_button", None)
+        if stop_button is not None:  # a panel's Stop button works only while busy
+            stop_button.disabled = not busy
         self._status.value = (f'<span class="lco-busy">⏳ {escape(what or "working")}…</span>'
                               if busy else "")
 
@@ -178,6 +181,15 @@ class Panel(widgets.VBox):
             return None
         finally:
             self._set_busy(False)
+
+    def _quietly(self, action: Callable[[], Any]) -> None:
+        """Run a quick gesture that needs no request (export, undo ...); its error goes to the
+        error line, never into the notebook."""
+        self._clear_error()
+        try:
+            action()
+        except Exception as exc:  # noqa: BLE001 - a click never raises into the notebook
+            self._show_error(exc)
 
     def _check_idle(self) -> None:
         if self.runner.busy:

@@ -269,18 +269,6 @@ class ChatPanel(Panel):
         return (self.send_button, self.regenerate_button, self.undo_button, self.clear_button,
                 self.load_button, self.model_picker)
 
-    def _set_busy(self, busy: bool, what: str = "") -> None:
-        super()._set_busy(busy, what)
-        self.stop_button.disabled = not busy
-
-    def _quietly(self, action: Any) -> None:
-        """Run a quick gesture; its error goes to the error line."""
-        self._clear_error()
-        try:
-            action()
-        except Exception as exc:  # noqa: BLE001 - a click never raises into the notebook
-            self._show_error(exc)
-
     def _on_send(self) -> None:
         text = self.prompt.value
         if not text.strip() or self.runner.busy:

@@ -210,18 +210,6 @@ class ComparePanel(Panel):
     def _busy_controls(self) -> Iterable[widgets.Widget]:
         return (self.send_button, *(c.better for c in self._columns))
 
-    def _set_busy(self, busy: bool, what: str = "") -> None:
-        super()._set_busy(busy, what)
-        self.stop_button.disabled = not busy
-
-    def _quietly(self, action: Any) -> None:
-        """Run a quick gesture; its error goes to the error line."""
-        self._clear_error()
-        try:
-            action()
-        except Exception as exc:  # noqa: BLE001 - a click never raises into the notebook
-            self._show_error(exc)
-
     # -- gestures and twins ------------------------------------------------------------------------
     def _on_send(self) -> None:
         text = self.prompt.value

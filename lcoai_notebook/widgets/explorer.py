@@ -34,6 +34,7 @@ from .. import _catalog
 from ..embeddings import embed
 from ..similarity import cosine_similarity, top_k
 from ._base import Panel, escape
+from ._texts import as_texts, mathtext_safe, short
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -58,14 +59,7 @@ def _today() -> _dt.date:
 
 def embedding_models(today: _dt.date) -> list[str]:
     """The embedding models of the model table that have not reached their shutdown date."""
-    keep = []
-    for model in _catalog.models_of_kind("embedding"):
-        info = _catalog.model_info(model) or {}
-        end = info.get("shutdown_date")
-        if info.get("status") == "shut_down" or (end and _dt.date.fromisoformat(end) <= today):
-            continue
-        keep.append(model)
-    return keep
+    return _catalog.usable_models("embedding", today)
 
 
 def dimension_options(model: str) -> list[int | None]:
@@ -98,45 +92,16 @@ def _check_dimensions(model: str, dimensions: Any) -> int | None:
     return int(dimensions)
 
 
-def _short(text: str, limit: int = _LABEL_CHARS) -> str:
-    one = " ".join(str(text).split())
-    return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
-def _mathtext_safe(text: str) -> str:
-    """Text for a matplotlib label: every ``$`` escaped so it is never read as mathtext."""
-    return str(text).replace("$", r"\$")
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or (isinstance(value, float) and value != value):
-        return True
-    return type(value).__name__ in ("NAType", "NaTType")
 
 
-def _as_texts(texts: Any) -> list[str]:
-    """``texts`` as a list of non-empty str (a str, list/tuple, pandas Series or 1-D array)."""
-    if isinstance(texts, str):
-        values: list[Any] = [texts]
-    elif isinstance(texts, (list, tuple)):
-        values = list(texts)
-    elif hasattr(texts, "ndim") and hasattr(texts, "shape"):
-        if texts.ndim != 1 or not hasattr(texts, "tolist"):
-            raise TypeError("texts must be one column (a pandas Series or a 1-D array), got a "
-                            f"{type(texts).__name__} with {texts.ndim} dimensions; pick a column, "
-                            "e.g. df['text']")
-        values = texts.tolist()
-    else:
-        raise TypeError("texts must be a str, a list or tuple of str, a pandas Series or a 1-D "
-                        f"array of str, got {type(texts).__name__}")
-    for i, value in enumerate(values):
-        if not isinstance(value, str):
-            hint = (" (a missing value? drop them first, e.g. series.dropna())"
-                    if _is_missing(value) else "")
-            raise TypeError(f"texts[{i}] must be str, got {type(value).__name__}{hint}")
-        if not value.strip():
-            raise ValueError(f"texts[{i}] is empty; the embeddings API rejects empty input")
-    return values
+
+
+def _texts_of(texts: Any) -> list[str]:
+    return as_texts(texts, column="text", blank_refused="the embeddings API rejects empty input")
 
 
 def _png(fig: Any) -> bytes:
@@ -151,10 +116,10 @@ def _map_png(vectors: np.ndarray, texts: list[str], model: str) -> bytes:
     from ..plotting import plot_embeddings
 
     fig = Figure(figsize=(6.5, 5.0), layout="constrained")
-    labels = ([_mathtext_safe(_short(t, 32)) for t in texts] if len(texts) <= MAP_LABELS_MAX
+    labels = ([mathtext_safe(short(t, 32)) for t in texts] if len(texts) <= MAP_LABELS_MAX
               else None)
     ax = plot_embeddings(vectors, labels=labels, ax=fig.subplots())
-    ax.set_title(_mathtext_safe(f"{ax.get_title()} · {model}"), fontsize=9)
+    ax.set_title(mathtext_safe(f"{ax.get_title()} · {model}"), fontsize=9)
     return _png(fig)
 
 
@@ -167,7 +132,7 @@ def _heatmap_png(vectors: np.ndarray, texts: list[str]) -> bytes:
     side = min(9.0, 2.5 + 0.3 * n)
     fig = Figure(figsize=(side + 1.5, side), layout="constrained")
     ax = plot_similarity(cosine_similarity(vectors),
-                         labels=[_mathtext_safe(_short(t, 32)) for t in texts], ax=fig.subplots())
+                         labels=[mathtext_safe(short(t, 32)) for t in texts], ax=fig.subplots())
     ax.set_title("Cosine similarity", fontsize=9)
     return _png(fig)
 
@@ -212,7 +177,7 @@ class EmbeddingExplorer(Panel):
             raise TypeError(f"model must be a non-empty str (e.g. {DEFAULT_MODEL!r}), got "
                             f"{model!r}")
         dimensions = _check_dimensions(model, dimensions)
-        initial = None if texts is None else _as_texts(texts)
+        initial = None if texts is None else _texts_of(texts)
         super().__init__(client, **kwargs)
         self._today = today or _today()
         self.texts: list[str] = []
@@ -445,7 +410,7 @@ class EmbeddingExplorer(Panel):
         returns a task on that loop: ``await`` it for the result.
         """
         try:
-            values = _as_texts(texts)
+            values = _texts_of(texts)
         except (TypeError, ValueError) as exc:
             self._show_error(exc)
             raise
@@ -555,9 +520,9 @@ class EmbeddingExplorer(Panel):
     def _results_html(text: str, frame: pd.DataFrame) -> str:
         rows = "".join(
             f"<tr><td>{int(r)}</td><td>{escape(f'{float(s):.3f}')}</td>"
-            f'<td title="{escape(_short(t, 500))}">{escape(_short(t, 120))}</td></tr>'
+            f'<td title="{escape(short(t, 500))}">{escape(short(t, 120))}</td></tr>'
             for t, s, r in zip(frame["text"], frame["score"], frame["rank"], strict=True))
-        return (f'<p class="lco-muted">Nearest to “{escape(_short(text, 120))}”</p>'
+        return (f'<p class="lco-muted">Nearest to “{escape(short(text, 120))}”</p>'
                 '<table class="lco-table"><thead><tr><th>rank</th><th>score</th><th>text</th>'
                 f"</tr></thead><tbody>{rows}</tbody></table>")
 
@@ -602,11 +567,12 @@ class EmbeddingExplorer(Panel):
                 + (f" ({d} dimensions)" if d else ""))
         lines = [head]
         for t in self.texts[:5]:
-            lines.append(f"  - {_short(t)}")
+            lines.append(f"  - {short(t, _LABEL_CHARS)}")
         if n > 5:
             lines.append(f"  … and {n - 5} more")
         if self.results is not None and self.last_query is not None and len(self.results):
             best = self.results.iloc[0]
-            lines.append(f"  query {_short(self.last_query)!r}: nearest {_short(best['text'])!r} "
+            query, nearest = short(self.last_query, _LABEL_CHARS), short(best["text"], _LABEL_CHARS)
+            lines.append(f"  query {query!r}: nearest {nearest!r} "
                          f"({float(best['score']):.3f})")
         return "\n".join(lines)

@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import _catalog
 from ._base import Panel, escape
+from ._texts import as_texts, mathtext_safe, short
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -47,55 +48,15 @@ def _today() -> _dt.date:
 
 def moderation_models(today: _dt.date) -> list[str]:
     """The moderation models of the model table that have not reached their shutdown date."""
-    keep = []
-    for model in _catalog.models_of_kind("moderation"):
-        info = _catalog.model_info(model) or {}
-        end = info.get("shutdown_date")
-        if info.get("status") == "shut_down" or (end and _dt.date.fromisoformat(end) <= today):
-            continue
-        keep.append(model)
-    return keep
+    return _catalog.usable_models("moderation", today)
 
 
-def _short(text: str, limit: int = _LABEL_CHARS) -> str:
-    one = " ".join(str(text).split())
-    return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
-def _mathtext_safe(text: str) -> str:
-    """Text for a matplotlib label: every ``$`` escaped so it is never read as mathtext."""
-    return str(text).replace("$", r"\$")
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or (isinstance(value, float) and value != value):
-        return True
-    return type(value).__name__ in ("NAType", "NaTType")
 
 
-def _as_texts(texts: Any) -> list[str]:
-    """``texts`` as a list of str (one str, a list/tuple, a pandas Series or a 1-D array)."""
-    if isinstance(texts, str):
-        values: list[Any] = [texts]
-    elif isinstance(texts, (list, tuple)):
-        values = list(texts)
-    elif hasattr(texts, "ndim") and hasattr(texts, "shape"):
-        if texts.ndim != 1 or not hasattr(texts, "tolist"):
-            raise TypeError("texts must be one column (a pandas Series or a 1-D array), got a "
-                            f"{type(texts).__name__} with {texts.ndim} dimensions; pick a column, "
-                            "e.g. df['comment']")
-        values = texts.tolist()
-    else:
-        raise TypeError("texts must be a str, a list or tuple of str, a pandas Series or a 1-D "
-                        f"array of str, got {type(texts).__name__}")
-    if not values:
-        raise ValueError("texts is empty: give at least one text")
-    for i, value in enumerate(values):
-        if not isinstance(value, str):
-            hint = (" (a missing value? drop them first, e.g. series.dropna())"
-                    if _is_missing(value) else "")
-            raise TypeError(f"texts[{i}] must be str, got {type(value).__name__}{hint}")
-    return values
 
 
 def _chunks(texts: list[str]) -> list[tuple[int, int]]:
@@ -156,7 +117,7 @@ class ModerationChecker(Panel):
         if not isinstance(model, str) or not model:
             raise TypeError(f"model must be a non-empty str (e.g. {DEFAULT_MODEL!r}), got "
                             f"{model!r}")
-        loaded = None if texts is None else _as_texts(texts)
+        loaded = None if texts is None else as_texts(texts, column="comment", require_any=True)
         super().__init__(client, **kwargs)
         self._today = today or _today()
         self.results: pd.DataFrame | None = None
@@ -196,7 +157,7 @@ class ModerationChecker(Panel):
         Texts holding line breaks are kept whole: until the box is edited, Check sends exactly
         these texts.
         """
-        values = _as_texts(texts)
+        values = as_texts(texts, column="comment", require_any=True)
         self._loaded = values
         # One line per text in the box; a text's own line breaks become spaces there only.
         self._loaded_view = "\n".join(" ".join(t.splitlines()) for t in values)
@@ -322,7 +283,7 @@ class ModerationChecker(Panel):
         if frame is None:
             return
         self.table.value = self._table_html(frame)
-        options = [(f"{i + 1}. {'⚑ ' if flagged else ''}{_short(text)}", i)
+        options = [(f"{i + 1}. {'⚑ ' if flagged else ''}{short(text, _LABEL_CHARS)}", i)
                    for i, (text, flagged) in enumerate(zip(frame["input"], frame["flagged"],
                                                            strict=True))]
         first = next((i for i, f in enumerate(frame["flagged"]) if f), 0)
@@ -344,7 +305,8 @@ class ModerationChecker(Panel):
             text = str(frame["input"].iat[i])
             flags = self._flags[i] if i < len(self._flags) else {}
             cells = [f"<td>{i + 1}</td>",
-                     f'<td title="{escape(_short(text, 500))}">{escape(_short(text))}</td>',
+                     f'<td title="{escape(short(text, 500))}">'
+                     f"{escape(short(text, _LABEL_CHARS))}</td>",
                      f"<td>{'yes' if flagged else 'no'}</td>"]
             for cat in categories:
                 value = escape(_fmt(frame[cat].iat[i]))
@@ -399,14 +361,14 @@ class ModerationChecker(Panel):
         for bar, h in zip(bars, hit, strict=True):
             if h:  # a hatch as well as a colour: flagged bars read in grey print too
                 bar.set_hatch("//")
-        ax.set_yticks(y, [_mathtext_safe(c) for c in categories])
+        ax.set_yticks(y, [mathtext_safe(c) for c in categories])
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel("score")
         for yi, s in zip(y, scores, strict=True):
             ax.text(min(s, 1.0) + 0.01, yi, _fmt(s), va="center", fontsize=7)
         text = str(frame["input"].iat[row])
-        ax.set_title(_mathtext_safe(f"{row + 1}. {_short(text, 70)}"), fontsize=9, loc="left")
+        ax.set_title(mathtext_safe(f"{row + 1}. {short(text, 70)}"), fontsize=9, loc="left")
         fig.legend(handles=[Patch(facecolor="C3", hatch="//", label="flagged by the API"),
                             Patch(facecolor="C0", label="not flagged")],
                    loc="outside lower center", ncols=2, fontsize=7)
@@ -425,7 +387,7 @@ class ModerationChecker(Panel):
         for i in flagged[:10]:
             scores = frame.loc[i, categories].astype(float)
             top = str(scores.idxmax()) if len(scores) and scores.notna().any() else "?"
-            lines.append(f"  ⚑ {i + 1}. {_short(frame.at[i, 'input'])!r} — {top} "
+            lines.append(f"  ⚑ {i + 1}. {short(frame.at[i, 'input'], _LABEL_CHARS)!r} — {top} "
                          f"{_fmt(scores.get(top))}")
         if len(flagged) > 10:
             lines.append(f"  … and {len(flagged) - 10} more flagged")
