@@ -12,22 +12,31 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "ENV_API_TOKEN",
     "ENV_BASE_URL",
+    "ENV_CACHE_DIR",
     "ENV_FLAVOR",
     "ENV_OFFLINE",
+    "ENV_OPENAI_API_KEY",
     "FLAVORS",
     "MAX_TIMEOUT",
     "RetryPolicy",
     "Timeout",
     "URL_FORMATS",
+    "check_flavor",
     "check_max_retries",
     "env_flag",
+    "resolve_token",
     "token_from_env",
 ]
 
+# Every environment variable the package reads, named here once (the tests' hermetic fixture
+# clears LCOAI_* and OPENAI_*; grep finds no other spelling of these names in the package).
 ENV_API_TOKEN = "LCOAI_API_TOKEN"
 ENV_BASE_URL = "LCOAI_BASE_URL"
+ENV_CACHE_DIR = "LCOAI_CACHE_DIR"
 ENV_FLAVOR = "LCOAI_FLAVOR"
 ENV_OFFLINE = "LCOAI_OFFLINE"
+#: Read for ``flavor="openai"`` only, as the official SDK reads it.
+ENV_OPENAI_API_KEY = "OPENAI_API_KEY"
 
 FLAVORS = ("lowcodeapi", "openai")
 URL_FORMATS = ("auto", "new", "old")
@@ -119,10 +128,37 @@ def check_max_retries(value: object) -> int:
     return value
 
 
+def check_flavor(flavor: object, name: str = "flavor") -> str:
+    """``flavor`` if it is one of :data:`FLAVORS`; else a ValueError naming ``name`` and the
+    accepted values. The one place a flavor is validated (client, requester, connect, emulator)."""
+    if not isinstance(flavor, str) or flavor not in FLAVORS:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, FLAVORS))}; got {flavor!r}")
+    return flavor
+
+
 def token_from_env() -> str | None:
+    """``$LCOAI_API_TOKEN`` (stripped), or None when unset or blank."""
     value = os.environ.get(ENV_API_TOKEN, "").strip()
     return value or None
 
 
+def resolve_token(api_token: str | None, flavor: str) -> str | None:
+    """The token a client uses: ``api_token`` when given (stripped), else ``$LCOAI_API_TOKEN``,
+    else, for ``flavor="openai"`` only, ``$OPENAI_API_KEY``; None when there is none.
+
+    The one place the token is looked for (``Client``, ``AsyncClient`` and ``connect``).
+    """
+    if api_token is not None and api_token.strip():
+        return api_token.strip()
+    token = token_from_env()
+    if token is None and flavor == "openai":
+        token = os.environ.get(ENV_OPENAI_API_KEY, "").strip() or None
+    return token
+
+
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+# Shown as the name a user imports (``lcoai_notebook.Timeout``), like the error classes.
+Timeout.__module__ = RetryPolicy.__module__ = "lcoai_notebook"

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ._config import ENV_API_TOKEN, ENV_OFFLINE, FLAVORS
+
 __all__ = ["main", "notebooks_dir", "serve_emulator"]
 
 _DESCRIPTION = ("Explore the OpenAI API (through LowCodeAPI) from Jupyter. 'lab' opens the "
@@ -41,7 +43,7 @@ def _emulator_parser(prog: str) -> argparse.ArgumentParser:
 def _add_emulator_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000, help="port to serve on (0 = any free "
                         "port; default 8000)")
-    parser.add_argument("--flavor", choices=("lowcodeapi", "openai"), default="lowcodeapi",
+    parser.add_argument("--flavor", choices=FLAVORS, default="lowcodeapi",
                         help="wire to emulate (default lowcodeapi)")
     parser.add_argument("--stream-mode", choices=("incremental", "buffered"), default=None,
                         help="how SSE streams are sent: buffered (the whole stream in one body, "
@@ -113,7 +115,23 @@ def _have_jupyterlab() -> bool:
 
 
 def _run_lab(args: Sequence[str], cwd: Path, env: dict[str, str]) -> int:
-    return subprocess.call([sys.executable, "-m", "jupyter", "lab", *args], cwd=cwd, env=env)
+    """Run ``jupyter lab`` and wait for it. Ctrl-C (or SIGTERM) is passed on to JupyterLab,
+    which then shuts down its kernels and exits; this command exits with its status."""
+    proc = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", *args], cwd=cwd, env=env)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+    try:
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:
+                # From a terminal JupyterLab got this Ctrl-C too and asks to confirm; a second
+                # one from us confirms, so one Ctrl-C stops the whole command.
+                proc.send_signal(signal.SIGINT)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def lab(extra: Sequence[str]) -> int:
@@ -128,13 +146,13 @@ def lab(extra: Sequence[str]) -> int:
               file=sys.stderr)
         return 1
     env = dict(os.environ)
-    if env.get("LCOAI_API_TOKEN"):
-        print("lcoai-notebook: LCOAI_API_TOKEN is set: notebooks call the live API "
+    if env.get(ENV_API_TOKEN):
+        print(f"lcoai-notebook: {ENV_API_TOKEN} is set: notebooks call the live API "
               "(LowCodeAPI).", flush=True)
     else:
-        env["LCOAI_OFFLINE"] = "1"
-        print("lcoai-notebook: no LCOAI_API_TOKEN: notebooks run offline against the emulator "
-              "(LCOAI_OFFLINE=1; responses are simulated).", flush=True)
+        env[ENV_OFFLINE] = "1"
+        print(f"lcoai-notebook: no {ENV_API_TOKEN}: notebooks run offline against the emulator "
+              f"({ENV_OFFLINE}=1; responses are simulated).", flush=True)
     args = list(extra)
     if _is_root() and "--allow-root" not in args:
         # Containers and CI machines often run as root, where JupyterLab refuses to start.

@@ -1,15 +1,21 @@
 """Build and execute the example notebooks.
 
-The notebooks are the documentation, so their source lives here as plain Python data, reviewed like
-code; ``python notebooks/build.py`` writes each ``.ipynb`` and executes it offline (against the
-emulator) so the committed outputs are exactly what ``pytest --nbval`` will compare.
-Cells whose output is inherently variable carry the ``nbval-ignore-output`` tag, and say why.
+The notebooks are the workshop material, so their source lives here as plain Python data, reviewed
+like code; ``python notebooks/build.py [NAME ...]`` writes each ``.ipynb`` and executes it offline
+(against the emulator) so the committed outputs are exactly what ``pytest --nbval`` compares.
+Cells whose output is inherently variable carry the ``nbval-ignore-output`` tag and say why.
+
+Rules every notebook follows (tests/test_notebooks.py checks the mechanical ones):
+the first code cell is ``client = lco.connect()``; no cell reads a token; one story top to bottom
+with prose between cells; current models only; chat calls pass ``seed=`` so live runs repeat as
+far as the service allows; what the prose promises, the cell output shows.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -30,26 +36,30 @@ def code(src: str, *, ignore_output: str | None = None) -> nbformat.NotebookNode
     return cell
 
 
-NOTEBOOKS: dict[str, list[nbformat.NotebookNode]] = {}
-
-NOTEBOOKS["01-quickstart.ipynb"] = [
-    md("""
-# Quickstart: chat with a model from a notebook
-
-`lco.connect()` gives you a client. With a LowCodeAPI token in `LCOAI_API_TOKEN` it talks to the
-real service; without one it starts the **offline emulator** and says so. Everything below runs
-unchanged either way, and the notebook never reads or prints your token.
-"""),
-    code("""
+CONNECT = """
 import lcoai_notebook as lco
 
 client = lco.connect()
+"""
+
+NOTEBOOKS: dict[str, list[nbformat.NotebookNode]] = {}
+
+# ------------------------------------------------------------------------------------------------
+NOTEBOOKS["01-quickstart.ipynb"] = [
+    md("""
+# Quickstart: talk to a model from a notebook
+
+`lco.connect()` gives you a client. With a LowCodeAPI token in the environment it talks to the
+real service; without one it answers from the **built-in emulator** and prints a one-line notice
+saying so. Everything below runs unchanged either way, and the notebook never reads or prints
+your token.
 """),
+    code(CONNECT),
     md("""
 ## Ask a question
 
-The method names are the ones in OpenAI's documentation. In a notebook the reply renders as
-Markdown — safely: raw HTML in a reply is shown as text, never run.
+The method names are the ones in OpenAI's documentation. `seed` asks the service to repeat its
+answer for the same request (as far as it can), which keeps re-runs comparable.
 """),
     code("""
 reply = client.chat.completions.create(
@@ -58,20 +68,21 @@ reply = client.chat.completions.create(
         {"role": "system", "content": "You are a concise teaching assistant."},
         {"role": "user", "content": "Why do people compare embeddings with cosine similarity?"},
     ],
+    seed=7,
 )
 print(reply.choices[0].message.content)
-print(reply.usage.total_tokens, "tokens;", "finished because:", reply.choices[0].finish_reason)
+print(reply.usage.total_tokens, "tokens; finished because:", reply.choices[0].finish_reason)
 """),
     md("""
-Left as the last expression of a cell, a reply shows itself: the text rendered as Markdown (with
-any raw HTML in it shown as text, never run), the finish reason and the token count.
+Left as the last expression of a cell, a reply shows itself: the text rendered as Markdown (raw
+HTML in a reply is shown as text, never run), the finish reason and the token count.
 """),
     code("""
 reply
 """),
     md("""
-Results allow attribute access, item access and `.to_dict()`, so they drop straight into your own
-code:
+Results allow attribute access, item access and `.to_dict()`, so they drop straight into your
+own code:
 """),
     code("""
 reply["choices"][0]["message"]["role"], sorted(reply.to_dict())
@@ -79,14 +90,15 @@ reply["choices"][0]["message"]["role"], sorted(reply.to_dict())
     md("""
 ## Stream the answer as it is written
 
-`stream=True` returns an iterable of chunks. (LowCodeAPI may deliver a stream all at once rather
-than piece by piece; the client reads both the same way.)
+`stream=True` returns an iterable of chunks; print each piece as it arrives. (LowCodeAPI may
+deliver a stream all at once rather than piece by piece; the client reads both the same way.)
 """),
     code("""
 stream = client.chat.completions.create(
     model="gpt-5.4-mini",
     messages=[{"role": "user", "content": "Give me a one-line tip for writing prompts."}],
     stream=True,
+    seed=7,
 )
 with stream:
     for chunk in stream:
@@ -95,79 +107,142 @@ with stream:
 print()
 """),
     md("""
-## Control the output
+## Control the length
 
-`max_completion_tokens` cuts the reply short (`finish_reason` becomes `"length"`), `n` asks for
-several alternatives, and JSON mode returns a JSON object you can parse.
+`max_completion_tokens` caps the reply; when the cap cuts it short, `finish_reason` says
+`"length"`.
 """),
     code("""
-import json
-
 short = client.chat.completions.create(
-    model="gpt-5.4-mini", max_completion_tokens=8,
+    model="gpt-5.4-mini",
     messages=[{"role": "user", "content": "Describe the ocean at length."}],
+    max_completion_tokens=16,
+    seed=7,
 )
-print(repr(short.choices[0].message.content), short.choices[0].finish_reason)
-
-several = client.chat.completions.create(
-    model="gpt-5.4-mini", n=3,
-    messages=[{"role": "user", "content": "Suggest a name for a cat."}],
-)
-for choice in several.choices:
-    print(choice.index, choice.message.content[:60])
-
-as_json = client.chat.completions.create(
-    model="gpt-5.4-mini", response_format={"type": "json_object"},
-    messages=[{"role": "user", "content": "Return a JSON object describing a book."}],
-)
-json.loads(as_json.choices[0].message.content)
+print(repr(short.choices[0].message.content))
+print("finished because:", short.choices[0].finish_reason)
 """),
     md("""
-## Which models are there?
+## What an error looks like
 
-`models.list()` returns every model the account can use; a DataFrame makes it easy to scan.
+Two kinds of mistakes, two kinds of errors:
+
+- **Caught before sending.** A bad argument raises `ValueError` (or `TypeError`) naming the
+  parameter and the values it accepts; no request is made, so it costs nothing.
+- **Reported by the service.** A model id that does not exist comes back as a typed error you
+  can catch, here `lco.NotFoundError`, with the HTTP status and the service's own message.
+"""),
+    code("""
+try:
+    client.chat.completions.create(
+        model="gpt-5.4-mini", n=0, messages=[{"role": "user", "content": "hi"}])
+except ValueError as exc:
+    print("ValueError:", exc)
+"""),
+    code("""
+try:
+    client.chat.completions.create(
+        model="gpt-no-such-model", messages=[{"role": "user", "content": "hi"}], seed=7)
+except lco.NotFoundError as exc:
+    print(type(exc).__name__, exc.status_code)
+    print(exc.message)
+"""),
+    md("""
+Every error the service returns is an `lco.APIError`, so `except lco.APIError` catches them all;
+the notebooks that follow show the panels, embeddings, images, audio, moderation and the slower
+APIs.
+"""),
+]
+
+# ------------------------------------------------------------------------------------------------
+NOTEBOOKS["02-chat-panel.ipynb"] = [
+    md("""
+# The chat panel
+
+`lco.ChatPanel` is a chat box in the notebook: pick a model, type, press Enter, watch the reply
+stream in. Every button has a Python twin (`send`, `regenerate`, `undo`, `clear`, `export`,
+`load`), so what you do by hand you can also script, and this notebook drives it from code.
+"""),
+    code(CONNECT),
+    md("""
+## Show the panel
+
+Type into the box at the bottom and press **Enter** (Shift+Enter adds a line). While a reply is
+streaming, **Stop** keeps the part written so far. Where widgets cannot run (a terminal, a
+notebook viewer), the panel shows as a short plain-text summary instead.
+"""),
+    code("""
+chat = lco.ChatPanel(client=client, model="gpt-5.4-mini",
+                     system="You are a concise teaching assistant.")
+chat
+"""),
+    md("""
+## Drive it from code
+
+`chat.send(text)` does what typing and pressing Enter does: the message and the reply appear in
+the panel above, and the reply comes back as a string.
+"""),
+    code("""
+answer = chat.send("What is an embedding, in two sentences?")
+print(answer)
+"""),
+    code("""
+print(chat.send("And what is it good for?"))
+"""),
+    md("""
+## The conversation so far
+
+`chat.history` is the conversation as OpenAI-style message dicts (the system prompt first), ready
+to pass to `client.chat.completions.create(messages=...)` or to look at as a table.
 """),
     code("""
 import pandas as pd
 
-models = pd.DataFrame([m.to_dict() for m in client.models.list()])
-models[models["id"].str.startswith("gpt-5")][["id", "owned_by"]].reset_index(drop=True)
+pd.DataFrame(chat.history)[["role", "content"]]
 """),
     md("""
-## Mistakes are caught early, and failures are typed
-
-Bad arguments raise a `ValueError` naming the parameter and the accepted values, *before* anything
-is sent. Errors from the service raise a class you can catch; the message is the service's own.
+`chat.usage` adds up the tokens of every reply in this panel:
 """),
     code("""
-try:
-    client.chat.completions.create(model="gpt-5.4-mini", n=0,
-                                   messages=[{"role": "user", "content": "hi"}])
-except ValueError as exc:
-    print("ValueError:", exc)
+chat.usage
+"""),
+    md("""
+## Save and reload
 
-try:
-    client.chat.completions.create(model="no-such-model",
-                                   messages=[{"role": "user", "content": "hi"}])
-except lco.NotFoundError as exc:
-    print(type(exc).__name__, exc.status_code, "-", exc.message)
+`export` writes Markdown for a `.md` file (to paste into notes) and JSON otherwise; a JSON file
+can be loaded into a new panel to carry on where you left off. The **Export** and **Load**
+buttons do the same with the file name in the panel.
+"""),
+    code("""
+import tempfile
+from pathlib import Path
+
+folder = Path(tempfile.mkdtemp())
+print(chat.export(folder / "chat.md").read_text())
+"""),
+    code("""
+chat.export(folder / "chat.json")
+again = lco.ChatPanel(client=client)
+again.load(folder / "chat.json")
+print(len(again.history), "messages loaded; model:", again.model)
+print(again.history[-1]["content"])
 """),
 ]
 
-NOTEBOOKS["02-embeddings.ipynb"] = [
+# ------------------------------------------------------------------------------------------------
+NOTEBOOKS["03-embeddings-and-similarity.ipynb"] = [
     md("""
-# Embeddings: how texts relate
+# Embeddings and similarity
 
-`lco.embed` turns texts into a numpy matrix — one row per text, float32 — and the helpers next to
-it answer the usual questions: which texts are alike, what is nearest to a query, and what does
-the whole collection look like.
+`lco.embed` turns texts into a numpy matrix, one row per text, float32. The helpers next to it
+answer the usual questions: which texts are alike (a heatmap), what the collection looks like
+(a 2-D map), and what is nearest to a query (`search`). At the end, `lco.EmbeddingExplorer`
+puts all three in one panel.
 """),
+    code(CONNECT),
     code("""
 import numpy as np
 
-import lcoai_notebook as lco
-
-client = lco.connect()
 texts = [
     "The cat sleeps on the warm windowsill.",
     "A kitten chases a ball of yarn.",
@@ -176,166 +251,330 @@ texts = [
     "The central bank raised interest rates.",
     "Investors moved money into government bonds.",
 ]
-vectors = lco.embed(texts, client=client)
+vectors = lco.embed(texts, client=client, model="text-embedding-3-small")
 vectors.shape, vectors.dtype
 """),
     md("""
-Each row is unit length, so a dot product is the cosine similarity. `plot_similarity` draws the
-whole matrix; with a handful of texts it writes the values in.
+## Which texts are alike: a heatmap
+
+Rows are unit length, so a dot product is the cosine similarity: 1 for the same direction, near
+0 for unrelated texts. `lco.cosine_similarity` gives the whole matrix and `plot_similarity`
+draws it, with the values written in.
 """),
     code("""
 sims = lco.cosine_similarity(vectors)
 print(np.round(sims, 2))
-ax = lco.plot_similarity(sims, labels=[t[:22] for t in texts])
+ax = lco.plot_similarity(sims, labels=[t[:24] for t in texts])
 """),
     md("""
-## Nearest neighbours
+## The shape of the collection: a 2-D map
 
-`top_k` returns, for each query, the indices of the closest corpus rows and their scores, best
-first. `search` does the same for text and gives a table.
-"""),
-    code("""
-query = lco.embed(["Where is my cat sleeping?"], client=client)
-indices, scores = lco.top_k(query, vectors, k=3)
-[(texts[i], round(float(s), 3)) for i, s in zip(indices[0], scores[0], strict=True)]
-"""),
-    code("""
-lco.search("bond markets and interest", texts, k=3, client=client)
-"""),
-    md("""
-## The shape of the collection
-
-`plot_embeddings` projects the vectors to two dimensions (PCA by default; t-SNE or UMAP when
-scikit-learn or umap-learn are installed) and colours the points by group.
+`plot_embeddings` projects the vectors to two dimensions (PCA by default) and colours the points
+by group: texts about the same thing land near each other.
 """),
     code("""
 groups = ["cats"] * 3 + ["finance"] * 3
-ax = lco.plot_embeddings(vectors, labels=[t[:18] for t in texts], color=groups)
+ax = lco.plot_embeddings(vectors, labels=[t[:20] for t in texts], color=groups)
+"""),
+    md("""
+## What is nearest to a query
+
+`lco.search` embeds the query and ranks the texts by cosine similarity, best first. Pass the
+vectors you already have (with `texts=` as labels) so the corpus is not embedded again.
+"""),
+    code("""
+lco.search("Where is my cat sleeping?", vectors, k=3, texts=texts, client=client).round(3)
+"""),
+    code("""
+lco.search("bond markets and interest", vectors, k=3, texts=texts, client=client).round(3)
+"""),
+    md("""
+## All of it in one panel: the explorer
+
+`lco.EmbeddingExplorer` holds a set of texts with their vectors and shows the map, the heatmap
+and a search box. Type texts in and click **Add**, or type a query and click **Search**.
+"""),
+    code("""
+explorer = lco.EmbeddingExplorer(client=client, texts=texts)
+explorer
+"""),
+    md("""
+Its twins do the same from code: `add_texts` embeds new texts (skipping ones it already has),
+updates the pictures and returns how many texts the explorer now holds; `query` returns the
+nearest texts as a table.
+"""),
+    code("""
+explorer.add_texts([
+    "A puppy naps after a long walk.",
+    "Stock markets fell after the announcement.",
+    "The dog barks at the postman.",
+])
+"""),
+    code("""
+explorer.query("pets that sleep a lot", k=4).round(3)
 """),
 ]
 
-NOTEBOOKS["03-images-audio-moderation.ipynb"] = [
+# ------------------------------------------------------------------------------------------------
+NOTEBOOKS["04-images.ipynb"] = [
     md("""
-# Images, audio and moderation
+# Images
 
-The other modalities work the same way: one call, a result that shows itself in the notebook.
+Generate an image with one call, then keep a collection of them in `lco.ImageGallery`.
 """),
-    code("""
-import io
-import wave
-
-import numpy as np
-import pandas as pd
-
-import lcoai_notebook as lco
-
-client = lco.connect()
-"""),
+    code(CONNECT),
     md("""
 ## Generate an image
 
-Ask for `b64_json` and the image travels inside the response; the result displays inline.
+`gpt-image-1-mini` returns the picture inside the response as base64 PNG; left as the last
+expression of a cell, the response shows the image.
 """),
     code("""
 images = client.images.generate(
-    model="gpt-image-1.5", prompt="a lighthouse at dusk, flat colours",
+    model="gpt-image-1-mini",
+    prompt="a lighthouse at dusk, flat colours",
     size="1024x1024",
+    quality="low",
 )
-print(len(images.data), "image,", len(images.data[0].b64_json), "base64 characters")
 images
-""", ignore_output="the inline PNG data is large; nbval does not compare images anyway"),
+""", ignore_output="the PNG's compressed bytes depend on the zlib build that encoded them"),
     md("""
-## Transcribe audio
-
-Any WAV, MP3, FLAC, OGG, M4A or WebM recording works. Here we synthesise three seconds of tone so
-the notebook needs no file; `verbose_json` gives timed segments and `srt` a subtitle file.
+The bytes are a PNG file; its header gives the size, and saving it lets you use the image
+elsewhere:
 """),
     code("""
-rate = 16_000
-t = np.arange(3 * rate) / rate
-tone = (0.3 * np.sin(2 * np.pi * 440 * t) * 32767).astype("<i2")
-buffer = io.BytesIO()
-with wave.open(buffer, "wb") as w:
-    w.setnchannels(1)
-    w.setsampwidth(2)
-    w.setframerate(rate)
-    w.writeframes(tone.tobytes())
-recording = ("tone.wav", buffer.getvalue())
+import base64
+import struct
+import tempfile
+from pathlib import Path
 
-verbose = client.audio.transcriptions.create(
-    model="whisper-1", file=recording, response_format="verbose_json",
-    timestamp_granularities=["segment"],
-)
-print("duration:", verbose.duration, "seconds")
-pd.DataFrame([s.to_dict() for s in verbose.segments])[["start", "end", "text"]]
-"""),
-    code("""
-print(client.audio.transcriptions.create(model="whisper-1", file=recording, response_format="srt"))
+png = base64.b64decode(images.data[0].b64_json)
+width, height = struct.unpack(">II", png[16:24])  # from the PNG's IHDR chunk
+path = Path(tempfile.mkdtemp()) / "lighthouse.png"
+path.write_bytes(png)
+print(len(images.data), "image:", png[1:4].decode(), f"{width}x{height},", path.name, "saved")
 """),
     md("""
-## Speech
+## The gallery
 
-`audio.speech.create` returns the audio bytes; in a notebook they play inline.
+`lco.ImageGallery` has a prompt box, a model picker and size/quality controls; each **Generate**
+adds the new images to the front of the grid. Click an image to enlarge it, and save the
+selection to a folder.
 """),
     code("""
-speech = client.audio.speech.create(model="gpt-4o-mini-tts", voice="alloy",
-                                    input="Welcome to the workshop.", response_format="wav")
-print(len(speech), "bytes of", speech.content_type)
+gallery = lco.ImageGallery(client=client)
+gallery
 """),
     md("""
-## Moderation
-
-The moderation endpoint scores text in thirteen categories; a table sorts them for reading.
+`gallery.generate(prompt, ...)` is the twin of the Generate button: the images appear in the grid
+above and come back as a list, each with its bytes, prompt and settings.
 """),
     code("""
-result = client.moderations.create(
-    model="omni-moderation-latest",
-    input=["I love my cat.", "I will hurt you and your family."],
-)
-scores = pd.DataFrame([r.category_scores.to_dict() for r in result.results],
-                      index=["friendly", "threatening"]).T
-print("flagged:", [r.flagged for r in result.results])
-scores.sort_values("threatening", ascending=False).head(5).round(3)
+gallery.generate("a paper boat on a pond", model="gpt-image-1-mini", size="1024x1024",
+                       quality="low")
+gallery.generate("a fox reading a book", model="gpt-image-1-mini", size="1024x1024",
+                 quality="low")
+[(image.prompt, image.format, image.settings["size"]) for image in gallery.images]
+"""),
+    md("""
+`gallery.save(folder)` is the twin of the Save button: it writes the images (all of them, or the
+ones named by `which=`) and returns their paths; the file names come from the prompts.
+"""),
+    code("""
+saved = gallery.save(Path(tempfile.mkdtemp()))
+[p.name for p in saved]
 """),
 ]
 
-NOTEBOOKS["04-files-batches-fine-tuning.ipynb"] = [
+# ------------------------------------------------------------------------------------------------
+NOTEBOOKS["05-audio.ipynb"] = [
     md("""
-# Files, batches, fine-tuning and assistants
+# Audio: speech, transcripts, subtitles
 
-The slower APIs: upload a file, hand a large job to the Batch API, fine-tune a model and chat with
-it, and let an assistant call a tool. Offline, the emulator runs each job on a short schedule.
+Make a short clip of speech, play it, turn it back into text (and into English), get subtitles
+with timings, then meet the audio panel and the microphone recorder.
+"""),
+    code(CONNECT),
+    md("""
+## Text to speech
+
+`audio.speech.create` returns the audio bytes, here as a WAV file.
+"""),
+    code("""
+speech = client.audio.speech.create(
+    model="gpt-4o-mini-tts",
+    voice="alloy",
+    input="Welcome to the workshop. Today we turn speech into text.",
+    response_format="wav",
+)
+print(len(speech), "bytes of", speech.content_type)
+"""),
+    md("""
+Left as the last expression of a cell, the speech shows as an audio player: press play to
+listen.
+"""),
+    code("""
+speech
+""", ignore_output="audio samples may differ in the last bit between machines"),
+    md("""
+## Speech to text
+
+Any WAV, MP3, FLAC, OGG, M4A or WebM recording works; a file is a `(name, bytes)` pair or an
+open file. Here the clip we just made goes back in.
+"""),
+    code("""
+clip = ("welcome.wav", speech.content)
+transcript = client.audio.transcriptions.create(model="whisper-1", file=clip)
+print(transcript.text)
+"""),
+    md("""
+`translations.create` transcribes speech in any language straight into English text:
+"""),
+    code("""
+english = client.audio.translations.create(model="whisper-1", file=clip)
+print(english.text)
+"""),
+    md("""
+## Timed segments and subtitles
+
+`verbose_json` returns the transcript cut into segments with start and end times; `srt` and
+`vtt` return subtitle files ready to put next to a video.
+"""),
+    code("""
+import pandas as pd
+
+verbose = client.audio.transcriptions.create(
+    model="whisper-1", file=clip, response_format="verbose_json",
+    timestamp_granularities=["segment"],
+)
+print("duration:", round(verbose.duration, 2), "seconds")
+pd.DataFrame([s.to_dict() for s in verbose.segments])[["start", "end", "text"]]
+"""),
+    code("""
+print(client.audio.transcriptions.create(model="whisper-1", file=clip, response_format="srt"))
+"""),
+    code("""
+print(client.audio.transcriptions.create(model="whisper-1", file=clip, response_format="vtt"))
+"""),
+    md("""
+## The audio panel
+
+`lco.AudioPanel` lets you upload or record a clip, play it, and transcribe or translate it with
+the format of your choice; srt, vtt and verbose_json results show as a table of segments.
+"""),
+    code("""
+panel = lco.AudioPanel(client=client)
+panel
+"""),
+    md("""
+`panel.transcribe(audio, ...)` is the twin of the Transcribe button: the clip becomes the
+panel's audio, the transcript appears in the panel and comes back; `panel.segments` holds the
+timings.
+"""),
+    code("""
+print(panel.transcribe(clip, model="whisper-1", response_format="srt"))
+panel.segments
+"""),
+    md("""
+## Record from the microphone
+
+`lco.AudioRecorder` is a Record/Stop button. In JupyterLab or Notebook, click **Record**: the
+browser asks once for permission to use the microphone, records in the page, and on **Stop** sends
+the recording to Python as `recorder.recording` (bytes) with `recorder.filename`. Nothing is
+recorded until you click, and the notebook run here only shows the button.
+"""),
+    code("""
+recorder = lco.AudioRecorder()
+recorder
+"""),
+    md("""
+After a recording, transcribe it like any file, with
+`file=(recorder.filename, recorder.recording)` in `client.audio.transcriptions.create`, or pass
+`recorder=recorder` to `lco.AudioPanel` to record inside the panel.
+"""),
+]
+
+# ------------------------------------------------------------------------------------------------
+NOTEBOOKS["06-moderation.ipynb"] = [
+    md("""
+# Moderation
+
+The moderation endpoint scores text in thirteen categories (harassment, hate, violence,
+self-harm, ...) and flags what crosses a category's threshold. `lco.ModerationChecker` shows the
+scores as a table and a chart; a whole DataFrame column can be checked in one go.
+"""),
+    code(CONNECT),
+    code("""
+checker = lco.ModerationChecker(client=client, model="omni-moderation-latest")
+checker
+"""),
+    md("""
+## Check a few texts
+
+`checker.check(texts)` is the twin of the Check button: the table and chart in the panel update,
+and the result comes back as a DataFrame, one row per text, with `flagged` and a score per
+category.
+"""),
+    code("""
+result = checker.check(["I love my cat.", "I will hurt you and your family."])
+result[["input", "flagged", "harassment", "violence", "hate"]].round(3)
+"""),
+    md("""
+## A DataFrame of comments, checked in one go
+
+Pass a column; the answers line up with its rows, so flagged comments are one filter away.
+"""),
+    code("""
+import pandas as pd
+
+comments = pd.DataFrame({
+    "author": ["ana", "ben", "chloe", "dev", "eli", "fay"],
+    "comment": [
+        "Great talk, thanks for the slides!",
+        "Could you share the notebook link again?",
+        "You are a worthless idiot and everyone hates you.",
+        "The demo crashed for me, but the retry worked.",
+        "Say that again and I will beat you up after the talk.",
+        "Lovely example with the cats.",
+    ],
+})
+checked = checker.check(comments["comment"])
+categories = checked.columns[2:]
+flagged = checked["flagged"].to_numpy()
+comments["flagged"] = flagged
+# The highest-scoring category says why a comment was flagged.
+comments["why"] = checked[categories].idxmax(axis=1).where(flagged, "").to_numpy()
+comments["score"] = checked[categories].max(axis=1).round(3).to_numpy()
+comments
+"""),
+    md("""
+The flagged rows, for a human to look at (the checker's table above now shows all six, flagged
+rows marked):
+"""),
+    code("""
+comments[comments["flagged"]]
+"""),
+]
+
+# ------------------------------------------------------------------------------------------------
+NOTEBOOKS["07-files-fine-tuning-batch.ipynb"] = [
+    md("""
+# Files, fine-tuning and batches
+
+The slower APIs: upload a file, fine-tune a model on it, wait for the job (with a progress bar),
+then chat with the new model; and hand a large embedding job to the Batch API. Live, these take
+minutes to hours; offline, the emulator runs each job on a short schedule.
+"""),
+    code(CONNECT),
+    md("""
+## Upload training data
+
+Fine-tuning data is JSONL: one chat example per line, each a short conversation showing the
+answer we want.
 """),
     code("""
 import json
 
-import lcoai_notebook as lco
-
-client = lco.connect()
-"""),
-    md("""
-## Hand a batch of requests to the Batch API
-
-`batches.run` writes the JSONL, uploads it, starts the batch, waits (with a progress bar) and
-returns the results in the order you gave them.
-"""),
-    code("""
-questions = [f"Summarise fact number {i} about the sea." for i in range(20)]
-results = client.batches.run(
-    [{"model": "gpt-5.4-mini", "messages": [{"role": "user", "content": q}],
-      "max_completion_tokens": 20} for q in questions],
-    endpoint="/v1/chat/completions", progress=False,
-)
-print(len(results), "results")
-print(results[0].choices[0].message.content)
-"""),
-    md("""
-## Fine-tune a model
-
-Training data is JSONL of chat examples. `jobs.wait` polls until the job finishes and returns it;
-the new `ft:` model is then usable like any other.
-"""),
-    code("""
 examples = [
     {"messages": [{"role": "user", "content": f"What is {i} plus {i}?"},
                   {"role": "assistant", "content": f"{i} plus {i} is {2 * i}."}]}
@@ -345,58 +584,200 @@ training = client.files.create(
     file=("sums.jsonl", "\\n".join(json.dumps(e) for e in examples).encode()),
     purpose="fine-tune",
 )
-job = client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file=training.id,
-                                     suffix="sums")
-job = client.fine_tuning.jobs.wait(job.id, progress=False)
-print(job.status, job.fine_tuned_model.split(":")[0:2], job.trained_tokens is not None)
-answer = client.chat.completions.create(
-    model=job.fine_tuned_model, messages=[{"role": "user", "content": "What is 7 plus 7?"}])
-print(answer.choices[0].message.content)
-"""),
-    code("""
-events = list(client.fine_tuning.jobs.list_events(job.id))
-print(len(events), "events; latest:", events[0].message)
+print(training.filename, training.purpose, training.bytes, "bytes")
 """),
     md("""
-## An assistant that calls a tool
+## Start a job and wait for it
 
-When an assistant has a function tool, a run can stop at `requires_action` and wait for your
-code to answer the call.
+`jobs.wait` polls the job until it finishes and shows its status as a progress bar, then returns
+the finished job with the name of the new model.
 """),
     code("""
-assistant = client.beta.assistants.create(
-    model="gpt-5.4-mini", name="Weather helper",
-    instructions="Answer weather questions using the get_weather tool.",
-    tools=[{"type": "function", "function": {
-        "name": "get_weather",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
-                       "required": ["city"]}}}],
+job = client.fine_tuning.jobs.create(
+    model="gpt-4o-mini-2024-07-18", training_file=training.id, suffix="sums")
+job = client.fine_tuning.jobs.wait(job.id, progress=True)
+print(job.status, "-", job.trained_tokens, "trained tokens")
+print(job.fine_tuned_model.split(":")[:2])
+"""),
+    md("""
+## Use the fine-tuned model
+
+The `ft:` model is used like any other:
+"""),
+    code("""
+answer = client.chat.completions.create(
+    model=job.fine_tuned_model,
+    messages=[{"role": "user", "content": "What is 7 plus 7?"}],
+    seed=7,
 )
-thread = client.beta.threads.create(
-    messages=[{"role": "user", "content": "What is the weather in Oslo?"}])
-run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
-run = client.beta.threads.runs.poll(run.id, thread_id=thread.id)
-print(run.status)
-call = run.required_action.submit_tool_outputs.tool_calls[0]
-print(call.function.name, json.loads(call.function.arguments))
-run = client.beta.threads.runs.submit_tool_outputs(
-    run.id, thread_id=thread.id,
-    tool_outputs=[{"tool_call_id": call.id, "output": "Sunny, 18 degrees"}])
-run = client.beta.threads.runs.poll(run.id, thread_id=thread.id)
-print(run.status)
-messages = client.beta.threads.messages.list(thread_id=thread.id, order="desc")
-print(next(iter(messages)).content[0].text.value[:80])
+print(answer.choices[0].message.content)
+"""),
+    md("""
+## A batch of embeddings
+
+The Batch API runs requests in the background at half the price; results can take up to a day
+live. `lco.embed(..., via="batch")` writes the JSONL, uploads it, starts the batch, waits with a
+progress bar and returns the vectors in input order, as a direct `embed` would.
+"""),
+    code("""
+texts = [f"Workshop note number {i}: embeddings map text to vectors." for i in range(200)]
+vectors = lco.embed(texts, client=client, model="text-embedding-3-small", via="batch",
+                    batch_size=50, progress=True)
+vectors.shape
+"""),
+    md("""
+The same vectors as the direct route, request for request:
+"""),
+    code("""
+import numpy as np
+
+direct = lco.embed(texts[:5], client=client, model="text-embedding-3-small")
+bool(np.allclose(direct, vectors[:5], atol=1e-6))
+"""),
+]
+
+# ------------------------------------------------------------------------------------------------
+NOTEBOOKS["08-for-workshop-hosts.ipynb"] = [
+    md("""
+# For workshop hosts
+
+How to run a workshop on these notebooks: keeping tokens out of them, running offline, launching
+on Binder, and what a session costs.
+"""),
+    code(CONNECT),
+    md("""
+## Tokens stay out of notebooks
+
+A notebook is shared, committed and screenshotted, so no notebook should contain a token, read
+one, or print one. Two ways to give the kernel a token without writing it down:
+
+1. **The environment.** Set `LCOAI_API_TOKEN=at_...` in the shell *before* starting Jupyter
+   (`export LCOAI_API_TOKEN=at_...` then `lcoai-notebook lab`). `lco.connect()` finds it.
+2. **A password field.** `lco.connect(prompt=True)` asks for the token in a masked input box when
+   none is set; the token is kept in that client's memory only, never printed or saved. Leaving
+   the box empty keeps the emulator.
+
+The committed outputs come from an offline run (`LCOAI_OFFLINE=1`, as the test run and Binder
+set it), and offline mode wins over the prompt, so the cell below did not ask. Run it with no
+token and without `LCOAI_OFFLINE` and it shows the password box. The base URL tells you where
+the client talks to: the emulator, or `https://api.lowcodeapi.com/openai` when live.
+"""),
+    code("""
+client = lco.connect(prompt=True)
+print(client.base_url)
+"""),
+    md("""
+The client's repr never shows a token, and neither does any error message.
+"""),
+    code("""
+client
+"""),
+    md("""
+## Offline mode
+
+With no token, `lco.connect()` answers from the built-in emulator: the same API, deterministic
+simulated answers, no network and no cost. Setting `LCOAI_OFFLINE=1` forces offline mode even
+when a token is set, which is useful for rehearsing. Either way the same one-line notice is
+printed, once per kernel (see the first cell's output above), and the notebooks' outputs are
+identical. `lco.connect(offline=True)` does the same for one client:
+"""),
+    code("""
+emulated = lco.connect(offline=True)
+print(emulated.base_url)
+"""),
+    md("""
+## Binder
+
+[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/lcoai/lcoai-notebook/HEAD?labpath=notebooks%2F01-quickstart.ipynb)
+
+The badge in the README opens these notebooks in JupyterLab on mybinder.org, with nothing to
+install. `binder/requirements.txt` installs the package with JupyterLab, and `binder/start`
+sets `LCOAI_OFFLINE=1` unless a token was provided, so a Binder session runs on the emulator: a
+room full of learners costs nothing and needs no accounts. (Binder sessions are public machines:
+do not paste a real token into one.)
+
+## What a session costs
+
+Every chat and embeddings response carries its token `usage`; the model table has each model's
+price per million tokens. Multiply and add up. Here is one learner's run through a few
+exercises:
+"""),
+    code("""
+import pandas as pd
+
+from lcoai_notebook import _catalog, _pricing
+
+session = []
+for question in ["What is an embedding?", "Explain cosine similarity.",
+                 "Give three uses of moderation."]:
+    reply = client.chat.completions.create(
+        model="gpt-4.1-mini", messages=[{"role": "user", "content": question}], seed=7)
+    session.append(("gpt-4.1-mini", reply.usage))
+embedded = client.embeddings.create(model="text-embedding-3-small",
+                                    input=["a cat on a mat", "a kitten asleep"] * 50)
+session.append(("text-embedding-3-small", embedded.usage))
+
+costs = pd.DataFrame([
+    {"model": model,
+     "prompt tokens": usage.prompt_tokens,
+     "completion tokens": usage.get("completion_tokens", 0),
+     "USD per 1M in": _catalog.model_info(model)["price_per_1m"]["input"],
+     "USD": _pricing.chat_cost(model, usage)}
+    for model, usage in session
+])
+costs
+"""),
+    code("""
+per_learner = costs["USD"].sum()
+print(f"one learner: ${per_learner:.6f}")
+print(f"30 learners, 20 such runs each: ${per_learner * 30 * 20:.4f}")
+"""),
+    md("""
+A model without a published price in the table gives `None` rather than a guess; check the
+table before choosing one for a paid workshop:
+"""),
+    code("""
+print(_pricing.price_per_1m("gpt-4.1-mini"))
+print(_pricing.price_per_1m("gpt-5.4-mini"))
+"""),
+    md("""
+## Budget guard and cost meter
+
+*Room for a later release: a spending limit per client and a live cost meter panel.*
+
+## Record and replay
+
+*Room for a later release: record a live session once, replay it offline in the workshop.*
+
+## The workshop relay
+
+*Room for a later release: one host token shared safely with a room of learners.*
 """),
 ]
 
 
-def build(names: list[str] | None = None, execute: bool = True) -> None:
+def clean(nb: nbformat.NotebookNode, name: str) -> None:
+    """What must not be committed: saved widget state (GitHub will not render a notebook with
+    it), execution timing, and unstable cell ids."""
+    nb.metadata.pop("widgets", None)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"{name[:2]}-{i:02d}"  # stable ids keep diffs small
+        cell.metadata.pop("execution", None)
+
+
+def build(names: list[str] | None = None, execute: bool = True) -> dict[str, float]:
+    """Write (and execute) the notebooks; returns the seconds each execution took."""
+    unknown = set(names or ()) - set(NOTEBOOKS)
+    if unknown:
+        raise SystemExit(f"unknown notebook(s): {', '.join(sorted(unknown))}")
+    timings: dict[str, float] = {}
     env_backup = dict(os.environ)
-    # No token, whatever the machine has set: the committed outputs come from the emulator,
-    # exactly as a new user (and CI) sees them.
+    # Offline, whatever the machine has set (as notebooks/conftest.py makes nbval's kernels):
+    # the committed outputs come from the emulator, exactly as CI and Binder see them.
     for key in list(os.environ):
         if key.startswith(("LCOAI_", "OPENAI_")):
             del os.environ[key]
+    os.environ["LCOAI_OFFLINE"] = "1"
     try:
         for name, cells in NOTEBOOKS.items():
             if names and name not in names:
@@ -407,16 +788,19 @@ def build(names: list[str] | None = None, execute: bool = True) -> None:
                                          "language": "python"}
             nb.metadata["language_info"] = {"name": "python"}
             if execute:
+                start = time.perf_counter()
                 NotebookClient(nb, timeout=600, kernel_name="python3",
                                resources={"metadata": {"path": str(HERE)}},
                                store_widget_state=False, record_timing=False).execute()
-            for i, cell in enumerate(nb.cells):
-                cell["id"] = f"{name[:2]}-{i:02d}"  # stable ids keep diffs small
+                timings[name] = time.perf_counter() - start
+            clean(nb, name)
+            nbformat.validate(nb)
             nbformat.write(nb, HERE / name)
-            print("wrote", name)
+            print(f"wrote {name}" + (f" ({timings[name]:.1f} s)" if name in timings else ""))
     finally:
         os.environ.clear()
         os.environ.update(env_backup)
+    return timings
 
 
 if __name__ == "__main__":

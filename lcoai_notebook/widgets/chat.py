@@ -21,6 +21,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import _catalog
+from .._pricing import chat_cost
 from .._render import markdown_html
 from ._base import Panel, Throttle, escape
 from ._prompt import PromptBox
@@ -106,6 +107,8 @@ class ChatPanel(Panel):
         A cap on each reply's length.
     reasoning_effort : {"minimal", "low", "medium", "high"}, optional
         For reasoning models.
+    seed : int, optional
+        Sent with every request, for replies that repeat (where the model honours it).
     autosave : str or Path, optional
         A JSON file written after every exchange; if it exists the panel starts from it.
     today : datetime.date, optional
@@ -123,13 +126,17 @@ class ChatPanel(Panel):
     def __init__(self, client: Any = None, *, model: str | None = None,
                  system: str | None = None, temperature: float | None = None,
                  max_completion_tokens: int | None = None,
-                 reasoning_effort: str | None = None, autosave: str | os.PathLike | None = None,
+                 reasoning_effort: str | None = None, seed: int | None = None,
+                 autosave: str | os.PathLike | None = None,
                  today: _dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(client, **kwargs)
         self._today = today or _today()
         self._messages: list[dict[str, Any]] = []
         self._bubbles: list[widgets.HTML] = []
         self.autosave = None if autosave is None else Path(autosave)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            raise TypeError(f"seed must be an int or None; got {type(seed).__name__}")
+        self.seed = seed
         if reasoning_effort is not None and reasoning_effort not in _EFFORTS[1:]:
             raise ValueError(f"reasoning_effort must be one of {', '.join(_EFFORTS[1:])}; got "
                              f"{reasoning_effort!r}")
@@ -262,6 +269,8 @@ class ChatPanel(Panel):
             params["temperature"] = round(float(self.temperature.value), 2)
         if self.max_tokens.value:
             params["max_completion_tokens"] = int(self.max_tokens.value)
+        if self.seed is not None:
+            params["seed"] = self.seed
         return params
 
     # -- gestures and their twins ------------------------------------------------------------------
@@ -333,6 +342,7 @@ class ChatPanel(Panel):
         text = ""
         throttle = Throttle(20)
         stopped = False
+        reply_usage: Any = None
         try:
             stream = await self._call(
                 self.client.chat.completions.create, model=self.model,
@@ -344,6 +354,7 @@ class ChatPanel(Panel):
                         text += choice.delta.content or ""
                 if chunk.usage:
                     self._add_usage(chunk.usage)
+                    reply_usage = chunk.usage
                 if throttle.due():
                     bubble.value = self._bubble_html("assistant", text, pending=True)
         except (Stopped, asyncio.CancelledError):
@@ -363,7 +374,8 @@ class ChatPanel(Panel):
             message["stopped"] = True
         self._messages.append(message)
         self._bubbles.append(bubble)
-        bubble.value = self._bubble_html("assistant", text, stopped=stopped, final=True)
+        bubble.value = self._bubble_html("assistant", text, stopped=stopped, final=True,
+                                         cost=_cost_line(self.model, reply_usage))
         self._autosave()
         return text
 
@@ -388,7 +400,8 @@ class ChatPanel(Panel):
                             layout=widgets.Layout(width="100%"))
 
     def _bubble_html(self, role: str, text: str, *, pending: bool = False,
-                     stopped: bool = False, final: bool = False) -> str:
+                     stopped: bool = False, final: bool = False,
+                     cost: str | None = None) -> str:
         who = "you" if role == "user" else f"assistant · {self.model}"
         body = markdown_html(text) if text else ('<p class="lco-muted">…</p>' if pending else "")
         mark = '<div class="lco-stopped">⏹ stopped — the reply was cut short</div>' \
@@ -397,8 +410,9 @@ class ChatPanel(Panel):
         if final and role == "assistant" and text:
             # The raw Markdown, escaped, for copying.
             raw = (f'<details><summary>Markdown</summary><pre>{escape(text)}</pre></details>')
+        foot = f'<div class="lco-muted lco-cost">{escape(cost)}</div>' if cost else ""
         return (f'<div class="lco-msg lco-{escape(role)}"><div class="lco-role">{escape(who)}'
-                f"</div>{body}{mark}{raw}</div>")
+                f"</div>{body}{mark}{foot}{raw}</div>")
 
     # -- files -------------------------------------------------------------------------------------
     def _document(self) -> dict[str, Any]:
@@ -471,6 +485,19 @@ class ChatPanel(Panel):
             mark = " [stopped]" if message.get("stopped") else ""
             lines.append(f"{message['role']}: {content}{mark}")
         return "\n".join(lines)
+
+
+def _cost_line(model: str, usage: Any) -> str | None:
+    """The reply's footer: its cost from the stream's usage and the model table, when both are
+    known ("$0.000123 · 8 in / 10 out tokens"); the tokens alone when the price is unknown."""
+    if not usage:
+        return None
+    tokens = f"{usage.prompt_tokens or 0} in / {usage.completion_tokens or 0} out tokens"
+    try:
+        usd = chat_cost(model, usage)
+    except ValueError:
+        usd = None
+    return tokens if usd is None else f"${usd:.6f} · {tokens}"
 
 
 def _write_atomically(target: Path, content: str) -> None:

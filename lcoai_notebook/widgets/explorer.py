@@ -229,12 +229,15 @@ class EmbeddingExplorer(Panel):
         settings = widgets.HBox([self.model_picker, self.dimensions_picker],
                                 layout=widgets.Layout(flex_flow="wrap"))
         actions = widgets.HBox([self.add_button, self.clear_button])
+        for image in (self.map_image, self.heatmap_image):
+            image.layout.max_width = "min(100%, 480px)"  # side by side where there is room
         plots = widgets.HBox([self.map_image, self.heatmap_image],
-                             layout=widgets.Layout(flex_flow="wrap"))
+                             layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         search = widgets.HBox([self.query_input, self.k_input, self.search_button],
                               layout=widgets.Layout(flex_flow="wrap"))
-        self._layout(settings, self.text_input, actions, self.plot_note, plots, search,
-                     self.results_html)
+        # The query and its answer come before the pictures: they are what a person acts on.
+        self._layout(settings, self.text_input, actions, search, self.results_html,
+                     self.plot_note, plots)
         self._draw_sync()
         if initial:
             self.add_texts(initial)

@@ -68,7 +68,7 @@ def dark_lab(_browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(viewport={"width": 1280, "height": 1600})
     pg = context.new_page()
     pg.errors = PageErrors(pg)
     yield pg

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
 
 import pytest
@@ -10,6 +11,13 @@ import pytest
 import lcoai_notebook as lco
 
 SECRET = "at_SENTINEL_typed_token_123"
+connect_module = importlib.import_module("lcoai_notebook.connect")
+
+
+@pytest.fixture(autouse=True)
+def fresh_process(monkeypatch) -> None:
+    """The once-per-process offline notice not yet shown, as in a new kernel."""
+    monkeypatch.setattr(connect_module, "_notice_shown", False)
 
 
 def test_prompt_asks_when_no_token_and_keeps_it_in_memory(monkeypatch, capsys) -> None:
@@ -35,7 +43,7 @@ def test_prompt_asks_when_no_token_and_keeps_it_in_memory(monkeypatch, capsys) -
 def test_prompt_left_empty_means_offline(monkeypatch, capsys) -> None:
     monkeypatch.setattr(getpass, "getpass", lambda text="": "   ")
     client = lco.connect(prompt=True)
-    assert "offline emulator" in capsys.readouterr().err
+    assert capsys.readouterr().out == connect_module.OFFLINE_NOTICE + "\n"
     assert client.models.list().ids
 
 

@@ -348,3 +348,13 @@ def test_with_an_async_client_in_a_running_loop_twins_are_awaited(emu: Emulator)
         assert bad.prompt.value == "this fails"
 
     asyncio.run(cell())
+
+
+def test_seed_is_sent_with_every_request_and_checked() -> None:
+    scripted = ScriptedChatClient(["ok"])
+    panel = ChatPanel(client=scripted, model="gpt-4.1-mini", seed=7)
+    panel.send("one")
+    panel.send("two")
+    assert [r["seed"] for r in scripted.requests] == [7, 7]
+    with pytest.raises(TypeError, match="seed"):
+        ChatPanel(client=scripted, seed="7")
