@@ -52,16 +52,35 @@ def loopback_server(script: str = "_loopback.py", *args: str,
                 proc.wait()
 
 
-def best_of(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> float:
-    """The median of ``repeat`` timings after ``warmup`` untimed runs (seconds)."""
+def interleaved(contenders: dict[str, Callable[[], object]], rounds: int = 5,
+                warmup: int = 1) -> dict[str, list[float]]:
+    """Seconds per run of each contender, timed round by round: every round runs each contender
+    once, the order rotated from round to round.
+
+    Timing one contender's runs in a block and the next one's after lets a burst of load from
+    another process land on one contender only (the stream ratio moved from 1.5x to 3x between
+    runs that way). Interleaved, a slow spell costs every contender alike, and each one's
+    minimum is a run the machine left alone.
+    """
+    names = list(contenders)
     for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for name in names:
+            contenders[name]()
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            t0 = time.perf_counter()
+            contenders[name]()
+            times[name].append(time.perf_counter() - t0)
+    return times
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    """``min`` (what the ratios use), ``median``, and ``spread``: (max - min) / min."""
+    low = min(times)
+    return {"min": round(low, 4), "median": round(statistics.median(times), 4),
+            "spread": round((max(times) - low) / low, 3)}
 
 
 def write_result(name: str, result: dict) -> None:
@@ -89,22 +108,29 @@ def three_clients(url: str):
 def time_against_floor(floor: Callable[[], object], ours: Callable[[object], object],
                        peer: Callable[[object], object], clients: tuple, repeat: int,
                        floor_name: str, target: float) -> dict:
-    """Median times of the floor, ours (both flavors) and the official package, and the ratios
-    between them; closes the clients."""
+    """The floor, ours (both flavors) and the official package timed round by round
+    (:func:`interleaved`); ratios between their minimum times, each one's spread; closes the
+    clients."""
     ours_openai, ours_lca, official = clients
     try:
-        t = {floor_name: best_of(floor, repeat),
-             "lcoai_notebook": best_of(lambda: ours(ours_openai), repeat),
-             "lcoai_notebook_lowcodeapi_flavor": best_of(lambda: ours(ours_lca), repeat),
-             "openai_official": best_of(lambda: peer(official), repeat)}
+        runs = interleaved({floor_name: floor,
+                            "lcoai_notebook": lambda: ours(ours_openai),
+                            "lcoai_notebook_lowcodeapi_flavor": lambda: ours(ours_lca),
+                            "openai_official": lambda: peer(official)}, repeat)
     finally:
         for c in clients:
             c.close()
+    t = {k: min(v) for k, v in runs.items()}
     f = t[floor_name]
     ratio = round(t["lcoai_notebook"] / f, 3)
     return {
-        "median_seconds": {k: round(v, 4) for k, v in t.items()},
+        "rounds": repeat,
+        "seconds": {k: summary(v) for k, v in runs.items()},
         "ratio_ours_vs_floor": ratio,
+        # The same ratio taken within each round (floor and ours a few seconds apart), then the
+        # median: a second figure that a machine shared with other work moves little.
+        "ratio_ours_vs_floor_paired_median": round(statistics.median(
+            o / fl for o, fl in zip(runs["lcoai_notebook"], runs[floor_name], strict=True)), 3),
         "ratio_ours_lowcodeapi_vs_floor": round(t["lcoai_notebook_lowcodeapi_flavor"] / f, 3),
         "ratio_ours_vs_openai": round(t["lcoai_notebook"] / t["openai_official"], 3),
         "ratio_openai_vs_floor": round(t["openai_official"] / f, 3),

@@ -175,6 +175,9 @@ def main() -> int:
                          "sequential, then np.asarray(float32)",
                  "seconds": t_peer, "seconds_requests_only": t_peer_calls},
         "speedup_best": speedup, "speedup_vs_requests_only": speedup_calls,
+        # (max - min) / min of each contender's rounds: how still the machine held.
+        "spread": {"ours": (max(t_ours) - min(t_ours)) / min(t_ours),
+                   "peer": (max(t_peer) - min(t_peer)) / min(t_peer)},
         "speedup_median": statistics.median(p / o for p, o in zip(t_peer, t_ours, strict=True)),
         "target_speedup": 2.0, "identical_matrices": same,
         "defaults": {"batch_size": emb.embed.__kwdefaults__["batch_size"],

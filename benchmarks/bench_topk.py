@@ -11,8 +11,9 @@ Measures, in one run on the same random float32 data:
 - peak extra memory of ``top_k``: numpy's allocations by tracemalloc, and the RSS high-water
   growth in a fresh subprocess (which also sees BLAS buffers) -- target <= 300 MB.
 
-Floor and top_k run alternately, ``--repeats`` times each; the ratio uses the best time of
-each (the machine may be shared) and the median of the paired ratios is printed too.
+Floor, top_k and the peer run round by round (the order rotated each round), ``--repeats``
+rounds; the ratio uses the best time of each (the machine may be shared), with each one's
+spread, and the median of the paired ratios is printed too.
 Writes ``benchmarks/results/bench_topk.json`` (``bench_topk_<n>.json`` for other sizes).
 """
 
@@ -30,6 +31,7 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from _common import interleaved, summary
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -38,12 +40,6 @@ def make_data(n: int, q: int, d: int, seed: int = 0) -> tuple[np.ndarray, np.nda
     rng = np.random.default_rng(seed)
     return (rng.standard_normal((q, d), dtype=np.float32),
             rng.standard_normal((n, d), dtype=np.float32))
-
-
-def timed(fn, *args):
-    t0 = time.perf_counter()
-    out = fn(*args)
-    return time.perf_counter() - t0, out
 
 
 def floor(q: np.ndarray, c: np.ndarray) -> None:
@@ -99,7 +95,6 @@ def main() -> int:
     ap.add_argument("--dim", type=int, default=1536)
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--peer-repeats", type=int, default=2)
     ap.add_argument("--argsort", action="store_true", help="peer uses a full argsort")
     ap.add_argument("--no-peer", action="store_true", help="skip scikit-learn")
     ap.add_argument("--child-memory", action="store_true", help=argparse.SUPPRESS)
@@ -116,17 +111,17 @@ def main() -> int:
     top_k(queries[:2], corpus[:5000], k)  # warm up BLAS threads
     floor(queries[:2], corpus[:5000])
 
-    t_floor, t_topk = [], []
-    for r in range(args.repeats):
-        # Alternate the order so neither always runs on a warmer machine.
-        order = ("floor", "topk") if r % 2 == 0 else ("topk", "floor")
-        for name in order:
-            if name == "floor":
-                t_floor.append(timed(floor, queries, corpus)[0])
-            else:
-                t, (idx, _) = timed(top_k, queries, corpus, k)
-                t_topk.append(t)
-        print(f"  run {r + 1}: floor {t_floor[-1]:.3f}s  top_k {t_topk[-1]:.3f}s")
+    contenders = {"floor": lambda: floor(queries, corpus),
+                  "top_k": lambda: top_k(queries, corpus, k)}
+    if not args.no_peer:
+        contenders["peer"] = lambda: sklearn_topk(queries, corpus, k, args.argsort)
+    # Round by round, the order rotated (benchmarks/_common.py): a busy spell on a shared
+    # machine slows every contender alike instead of one block of runs.
+    runs = interleaved(contenders, args.repeats, warmup=0)
+    t_floor, t_topk = runs["floor"], runs["top_k"]
+    for r, (a, b) in enumerate(zip(t_floor, t_topk, strict=True)):
+        print(f"  round {r + 1}: floor {a:.3f}s  top_k {b:.3f}s")
+    idx = top_k(queries, corpus, k)[0]
     ratio_best = min(t_topk) / min(t_floor)
     ratio_median = statistics.median(a / b for a, b in zip(t_topk, t_floor, strict=True))
 
@@ -139,14 +134,12 @@ def main() -> int:
 
     peer = None
     if not args.no_peer:
-        runs = [timed(sklearn_topk, queries, corpus, k, args.argsort)
-                for _ in range(max(1, args.peer_repeats))]
-        t_peer, peer_idx = min(t for t, _ in runs), runs[-1][1]
-        del runs
+        t_peer = min(runs["peer"])
+        peer_idx = sklearn_topk(queries, corpus, k, args.argsort)
         peer = {
             "name": "sklearn.metrics.pairwise.cosine_similarity + "
                     + ("np.argsort" if args.argsort else "np.argpartition + sort of k"),
-            "seconds": t_peer, "repeats": max(1, args.peer_repeats),
+            "seconds": t_peer, "repeats": args.repeats, "spread": summary(runs["peer"])["spread"],
             "ratio_to_floor": t_peer / min(t_floor),
             "top_k_speedup": t_peer / min(t_topk),
             "same_indices": bool(np.array_equal(peer_idx, idx)),
@@ -169,6 +162,7 @@ def main() -> int:
         "corpus": n, "queries": nq, "dim": d, "k": k, "repeats": args.repeats,
         "floor_seconds": t_floor, "top_k_seconds": t_topk,
         "ratio_best": ratio_best, "ratio_median": ratio_median, "target_ratio": 1.25,
+        "spread": {"floor": summary(t_floor)["spread"], "top_k": summary(t_topk)["spread"]},
         "agrees_with_sklearn": agree,
         "peer": peer,
         "peak_extra_memory_mb": {"tracemalloc": traced_peak / mb,

@@ -23,16 +23,21 @@ __all__ = [
     "AudioRecorder",
     "AuthenticationError",
     "BadRequestError",
+    "BatchFailedError",
+    "BudgetExceededError",
     "ChatPanel",
     "Client",
     "ComparePanel",
     "ConflictError",
+    "CostMeter",
     "EmbeddingExplorer",
     "ImageGallery",
     "InsufficientQuotaError",
     "InternalServerError",
     "LcoaiError",
+    "ModelRetiringWarning",
     "ModerationChecker",
+    "NoNextPageError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -40,6 +45,7 @@ __all__ = [
     "StreamInterruptedError",
     "Timeout",
     "UnprocessableEntityError",
+    "WaitTimeoutError",
     "__version__",
     "connect",
     "cosine_similarity",
@@ -56,7 +62,8 @@ _LAZY = {
     "Client": "._client",
     "RetryPolicy": "._config",
     "Timeout": "._config",
-    "connect": ".connect",
+    "ModelRetiringWarning": "._retiring",
+    "connect": "._connect",
     "cosine_similarity": ".similarity",
     "embed": ".embeddings",
     "embed_dataframe": ".embeddings",
@@ -69,6 +76,7 @@ _LAZY = {
     "AudioRecorder": ".widgets",
     "ChatPanel": ".widgets",
     "ComparePanel": ".widgets",
+    "CostMeter": ".widgets",
     "EmbeddingExplorer": ".widgets",
     "ImageGallery": ".widgets",
     "ModerationChecker": ".widgets",
@@ -80,6 +88,7 @@ for _name in __all__:
 if TYPE_CHECKING:  # pragma: no cover
     from ._client import AsyncClient, Client
     from ._config import RetryPolicy, Timeout
+    from ._connect import connect
     from ._exceptions import (
         APIConnectionError,
         APIError,
@@ -88,17 +97,21 @@ if TYPE_CHECKING:  # pragma: no cover
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
+        BatchFailedError,
+        BudgetExceededError,
         ConflictError,
         InsufficientQuotaError,
         InternalServerError,
         LcoaiError,
+        NoNextPageError,
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
         StreamInterruptedError,
         UnprocessableEntityError,
+        WaitTimeoutError,
     )
-    from .connect import connect
+    from ._retiring import ModelRetiringWarning
     from .embeddings import embed, embed_dataframe, search
     from .plotting import plot_embeddings, plot_similarity
     from .similarity import cosine_similarity, top_k
@@ -107,6 +120,7 @@ if TYPE_CHECKING:  # pragma: no cover
         AudioRecorder,
         ChatPanel,
         ComparePanel,
+        CostMeter,
         EmbeddingExplorer,
         ImageGallery,
         ModerationChecker,

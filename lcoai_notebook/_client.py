@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -16,22 +16,23 @@ from . import __version__
 from ._config import (
     DEFAULT_BASE_URLS,
     DEFAULT_MAX_RETRIES,
+    ENV_API_TOKEN,
     ENV_BASE_URL,
-    FLAVORS,
     URL_FORMATS,
     RetryPolicy,
     Timeout,
+    check_flavor,
     check_max_retries,
-    token_from_env,
+    resolve_token,
 )
 from ._encode import check_headers as _check_headers
 from ._http import AsyncRequester, BaseRequester, SyncRequester, to_httpx_timeout
 from ._logging import install_redaction
+from ._spend import Spend
 from ._wire import redact
 
 __all__ = ["AsyncClient", "Client"]
 
-_OPENAI_ENV_KEY = "OPENAI_API_KEY"
 #: Every LowCodeAPI token starts with this.
 TOKEN_PREFIX = "at_"
 
@@ -60,8 +61,7 @@ class _Namespace:
 def _validate(
     api_token: Any, base_url: Any, flavor: Any, url_format: Any, max_retries: Any
 ) -> None:
-    if flavor not in FLAVORS:
-        raise ValueError(f"flavor must be one of {', '.join(map(repr, FLAVORS))}; got {flavor!r}")
+    check_flavor(flavor)
     if url_format not in URL_FORMATS:
         raise ValueError(
             f"url_format must be one of {', '.join(map(repr, URL_FORMATS))}; got {url_format!r}"
@@ -74,21 +74,12 @@ def _validate(
         raise TypeError(f"base_url must be a str or None; got {type(base_url).__name__}")
 
 
-def _resolve_token(api_token: str | None, flavor: str) -> str | None:
-    if api_token is not None and api_token.strip():
-        return api_token.strip()
-    token = token_from_env()
-    if token is None and flavor == "openai":
-        token = os.environ.get(_OPENAI_ENV_KEY, "").strip() or None
-    return token
-
-
 def _check_token_shape(token: str | None, flavor: str, *, from_env: bool) -> None:
     """Refuse a token LowCodeAPI cannot accept, before it is sent (it would come back as a 401,
     after a round trip). The token itself is never echoed: only what it should look like."""
     if token is None or flavor != "lowcodeapi" or token.startswith(TOKEN_PREFIX):
         return
-    where = "LCOAI_API_TOKEN" if from_env else "api_token"
+    where = ENV_API_TOKEN if from_env else "api_token"
     hint = ("an OpenAI key: pass flavor='openai' to talk to OpenAI (or an OpenAI-compatible "
             "server) directly" if token.startswith("sk-") else
             "for another OpenAI-compatible service, pass flavor='openai'")
@@ -143,8 +134,11 @@ class _ClientBase:
         retry_policy: RetryPolicy | None = None,
         default_headers: dict[str, str] | None = None,
         owns_http_client: bool | None = None,
+        budget_usd: float | None = None,
+        budget_tokens: int | None = None,
     ) -> None:
         _validate(api_token, base_url, flavor, url_format, max_retries)
+        spend = Spend(budget_usd=budget_usd, budget_tokens=budget_tokens)  # checks the budget
         timeout_obj = Timeout.coerce(timeout)
         if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
             raise TypeError(
@@ -157,12 +151,12 @@ class _ClientBase:
                 f"for {type(self).__name__}; got {type(http_client).__name__}"
             )
         base = _resolve_base_url(base_url, flavor)
-        token = _resolve_token(api_token, flavor)
+        token = resolve_token(api_token, flavor)
         if token is None and flavor == "lowcodeapi":
             # Every LowCodeAPI call needs one; say so now rather than after a 401.
             raise ValueError(
                 "api_token is required for the lowcodeapi flavor: pass api_token='at_...' or set "
-                "LCOAI_API_TOKEN (or call lcoai_notebook.connect() to use the offline emulator)"
+                f"{ENV_API_TOKEN} (or call lcoai_notebook.connect() to use the offline emulator)"
             )
         _check_token_shape(token, flavor, from_env=api_token is None or not api_token.strip())
         _check_headers(default_headers, "default_headers")
@@ -182,6 +176,7 @@ class _ClientBase:
             retry_policy=retry_policy,
             default_headers=headers,
             owns_client=owns,
+            spend=spend,
         )
 
     # -- settings (read-only views) ----------------------------------------------------------------
@@ -209,6 +204,13 @@ class _ClientBase:
     def has_token(self) -> bool:
         """Whether a token (or key) is set; the token itself is never shown."""
         return self._requester.has_token
+
+    @property
+    def spend(self) -> Spend:
+        """The cost ledger: ``total_usd``, ``requests``, ``by_model()``, the budget
+        (``budget_usd``/``budget_tokens``) and ``simulated`` (offline figures). Shared with
+        :meth:`with_options` clones."""
+        return self._requester.spend
 
     @property
     def requester(self) -> BaseRequester:
@@ -266,6 +268,13 @@ class Client(_ClientBase):
         Back-off settings (keyword only).
     default_headers : dict, optional
         Headers sent with every request (keyword only).
+    budget_usd : float, optional
+        Refuse any request whose worst-case cost could take ``client.spend`` past this many US
+        dollars (:class:`~lcoai_notebook.BudgetExceededError`, raised before anything is sent);
+        requests on models without a known price are refused too unless ``budget_tokens`` is
+        set (keyword only).
+    budget_tokens : int, optional
+        The same guard in tokens (input plus output), for models without a price (keyword only).
 
     Examples
     --------
@@ -276,6 +285,40 @@ class Client(_ClientBase):
     _requester: SyncRequester
     _requester_cls = SyncRequester
     _http_cls = httpx.Client
+
+    if TYPE_CHECKING:
+        # What the lazy namespaces hold, for editors and type checkers (the api/ annotations
+        # describe this sync client; under AsyncClient the same classes return awaitables, so
+        # its namespaces stay untyped rather than wrongly typed).
+        from .api.audio import Audio
+        from .api.batches import Batches
+        from .api.beta import Beta
+        from .api.chat import Chat
+        from .api.completions import Completions
+        from .api.embeddings import Embeddings
+        from .api.files import Files
+        from .api.fine_tuning import FineTuning
+        from .api.images import Images
+        from .api.models import Models
+        from .api.moderations import Moderations
+        from .api.responses import Responses
+        from .api.uploads import Uploads
+        from .api.vector_stores import VectorStores
+
+        chat: Chat
+        completions: Completions
+        embeddings: Embeddings
+        images: Images
+        audio: Audio
+        moderations: Moderations
+        models: Models
+        files: Files
+        fine_tuning: FineTuning
+        batches: Batches
+        beta: Beta
+        vector_stores: VectorStores
+        uploads: Uploads
+        responses: Responses
 
     def close(self) -> None:
         """Close the connections this client opened."""
@@ -308,3 +351,7 @@ class AsyncClient(_ClientBase):
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.aclose()
+
+
+# Shown as the name a user imports (``lcoai_notebook.Client``) in reprs and tracebacks.
+Client.__module__ = AsyncClient.__module__ = "lcoai_notebook"

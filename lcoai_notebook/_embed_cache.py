@@ -31,6 +31,8 @@ from urllib.parse import quote
 
 import numpy as np
 
+from ._config import ENV_CACHE_DIR
+
 __all__ = ["APPLICATION_ID", "EmbeddingCache", "EmbeddingCacheWarning", "default_cache_path",
            "open_cache"]
 
@@ -52,7 +54,7 @@ class EmbeddingCacheWarning(UserWarning):
 
 def default_cache_path() -> Path:
     """``$LCOAI_CACHE_DIR`` or ``$XDG_CACHE_HOME/lcoai-notebook`` or ``~/.cache/lcoai-notebook``."""
-    base = os.environ.get("LCOAI_CACHE_DIR")
+    base = os.environ.get(ENV_CACHE_DIR)
     if base:
         return Path(base) / _FILENAME
     xdg = os.environ.get("XDG_CACHE_HOME")

@@ -18,10 +18,17 @@
     │   │   └── APITimeoutError
     │   ├── APIResponseValidationError   a 2xx body that cannot be read
     │   └── StreamInterruptedError       a stream that ended before ``[DONE]``
+    ├── BudgetExceededError              a request whose worst case could pass the budget; not sent
+    ├── BatchFailedError                 ``batches.run``: the batch failed as a whole; nothing ran
+    ├── WaitTimeoutError                 a ``wait``/``poll`` gave up (also a ``TimeoutError``)
+    ├── NoNextPageError                  ``get_next_page()`` on the last page (also a
+    │                                    ``RuntimeError``)
     └── (bad arguments raise the builtin ``ValueError`` / ``TypeError`` naming the parameter)
 
 Every error carries ``status_code``, ``request_id`` and the parsed error ``body`` where those exist.
 No error ever holds the API token: messages and bodies are redacted before an error is built.
+The classes say ``lcoai_notebook.X`` in reprs and tracebacks (``__module__`` is the package: the
+name a user imports, not the private module that defines it).
 """
 
 from __future__ import annotations
@@ -36,15 +43,19 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchFailedError",
+    "BudgetExceededError",
     "ConflictError",
     "InsufficientQuotaError",
     "InternalServerError",
     "LcoaiError",
+    "NoNextPageError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "StreamInterruptedError",
     "UnprocessableEntityError",
+    "WaitTimeoutError",
     "status_error_class",
 ]
 
@@ -224,6 +235,67 @@ class StreamInterruptedError(APIError):
         self.chunks = list(chunks or [])
 
 
+class BatchFailedError(LcoaiError):
+    """The batch as a whole failed (e.g. its input file did not validate); nothing ran.
+
+    Attributes
+    ----------
+    batch : Result
+        The failed ``batch`` object (``batch.errors.data`` lists the reasons).
+    """
+
+    def __init__(self, message: str, batch: Any) -> None:
+        super().__init__(message)
+        self.batch = batch
+
+
+class WaitTimeoutError(LcoaiError, TimeoutError):
+    """A ``wait``/``poll`` gave up after its ``timeout``; the object keeps running upstream.
+
+    Both an :class:`LcoaiError` and the builtin :class:`TimeoutError`, so either ``except``
+    catches it. The message names the object and its last status.
+    """
+
+
+class NoNextPageError(LcoaiError, RuntimeError):
+    """``page.get_next_page()`` was called on the last page (check ``page.has_next_page()``).
+
+    Also the builtin :class:`RuntimeError` it used to be, so older ``except`` clauses still
+    catch it.
+    """
+
+
+class BudgetExceededError(LcoaiError):
+    """A request whose worst-case cost could pass the client's budget; it was not sent.
+
+    Attributes
+    ----------
+    estimate_usd, budget_usd, remaining_usd : float or None
+        The request's worst-case cost, the budget and what remains of it (USD), where a USD
+        budget applies.
+    estimate_tokens, budget_tokens, remaining_tokens : int or None
+        The same in tokens, where a token budget applies.
+    model : str or None
+    """
+
+    def __init__(self, message: str, *, model: str | None = None,
+                 estimate_usd: float | None = None, budget_usd: float | None = None,
+                 remaining_usd: float | None = None, estimate_tokens: int | None = None,
+                 budget_tokens: int | None = None, remaining_tokens: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.model = model
+        self.estimate_usd = estimate_usd
+        self.budget_usd = budget_usd
+        self.remaining_usd = remaining_usd
+        self.estimate_tokens = estimate_tokens
+        self.budget_tokens = budget_tokens
+        self.remaining_tokens = remaining_tokens
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
 def _rebuild(cls: type[APIError], args: tuple[Any, ...], state: dict[str, Any]) -> APIError:
     err = cls.__new__(cls)
     Exception.__init__(err, *args)
@@ -249,3 +321,12 @@ def status_error_class(status_code: int, code: str | None = None) -> type[APISta
     if status_code >= 500:
         return InternalServerError
     return _BY_STATUS.get(status_code, APIStatusError)
+
+
+# Public classes show the name a user imports (``lcoai_notebook.NotFoundError``) in reprs and
+# tracebacks, not the private module. Pickle still finds them: the package resolves the name.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type):
+        _obj.__module__ = "lcoai_notebook"
+del _name, _obj

@@ -41,7 +41,10 @@ What ``request`` does with a spec:
   raises :class:`~lcoai_notebook._exceptions.StreamInterruptedError`.
 
 ``RequestSpec`` and the pure :class:`BaseRequester` live in :mod:`lcoai_notebook._requester` and
-are re-exported here, so this module stays the one place resources import from.
+are re-exported here, so this module stays the one place resources import from. The contract is
+also code: :class:`lcoai_notebook._contracts.Requester` (what resources call) and
+:class:`~lcoai_notebook._contracts.RequesterDecisions` (what these shells call on the base), checked
+by ``tests/test_contracts.py`` against these shells and the tests' one fake.
 """
 
 from __future__ import annotations
@@ -86,6 +89,18 @@ class SyncRequester(BaseRequester):
     def request(self, spec: RequestSpec) -> Any:
         """Send ``spec`` (with retries and the Old-format fallback) and return its result."""
         content = self.prepare(spec)
+        ticket = self.admit(spec)  # the budget guard: may refuse before anything is sent
+        try:
+            result = self._request(spec, content)
+        except APIStatusError as exc:
+            self.release(ticket)
+            raise self.explain(spec, exc)  # noqa: B904 (the same error, message completed)
+        except BaseException:
+            self.release(ticket)
+            raise
+        return self.settle(spec, result, ticket)
+
+    def _request(self, spec: RequestSpec, content: bytes | None) -> Any:
         formats = self.formats_for(spec)
         for i, fmt in enumerate(formats):
             try:
@@ -171,6 +186,18 @@ class AsyncRequester(BaseRequester):
 
     async def _request(self, spec: RequestSpec) -> Any:
         content = self.prepare(spec)
+        ticket = self.admit(spec)  # the budget guard: may refuse before anything is sent
+        try:
+            result = await self._request_formats(spec, content)
+        except APIStatusError as exc:
+            self.release(ticket)
+            raise self.explain(spec, exc)  # noqa: B904 (the same error, message completed)
+        except BaseException:
+            self.release(ticket)
+            raise
+        return self.settle(spec, result, ticket)
+
+    async def _request_formats(self, spec: RequestSpec, content: bytes | None) -> Any:
         formats = self.formats_for(spec)
         for i, fmt in enumerate(formats):
             try:

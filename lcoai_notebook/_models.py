@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 __all__ = [
     "BinaryContent",
@@ -89,6 +89,18 @@ class Result(Mapping):
     def __contains__(self, key: object) -> bool:
         return key in self._data
 
+    # -- completion (Tab in IPython / Jupyter) -----------------------------------------------------
+    def __dir__(self) -> list[str]:
+        # The methods plus the fields this object actually holds, so ``reply.ch<Tab>`` offers
+        # ``choices`` at every level of a nested result. Only dir() pays for it.
+        names = set(super().__dir__())
+        names.update(k for k in self._data if type(k) is str and k.isidentifier())
+        return sorted(names)
+
+    def _ipython_key_completions_(self) -> list[str]:
+        """The keys offered after ``reply["<Tab>``."""
+        return [k for k in self._data if type(k) is str]
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is read-only")
 
@@ -130,6 +142,93 @@ class Result(Mapping):
 _set_data = Result._data.__set__  # type: ignore[attr-defined]
 
 
+if TYPE_CHECKING:
+    # The shapes of nested results, for type checkers and editors only. At run time every nested
+    # object is a plain :class:`Result` (wrapping it as a named class would cost time on the
+    # streaming hot path), so these names exist only under TYPE_CHECKING: nothing can
+    # ``isinstance``-check against a class that is never built. Fields follow OpenAI's OpenAPI
+    # schemas; a field the service leaves out reads as None.
+
+    class CompletionUsage(Result):
+        prompt_tokens: int
+        completion_tokens: int
+        total_tokens: int
+        prompt_tokens_details: Result | None
+        completion_tokens_details: Result | None
+
+    class FunctionCall(Result):
+        name: str
+        arguments: str
+
+    class ChatCompletionMessageToolCall(Result):
+        id: str
+        type: str
+        function: FunctionCall
+
+    class ChatCompletionMessage(Result):
+        role: str
+        content: str | None
+        refusal: str | None
+        tool_calls: list[ChatCompletionMessageToolCall] | None
+        annotations: list[Result] | None
+        audio: Result | None
+
+    class Choice(Result):
+        index: int
+        message: ChatCompletionMessage
+        finish_reason: str
+        logprobs: Result | None
+
+    class ChoiceDeltaToolCall(Result):
+        index: int
+        id: str | None
+        type: str | None
+        function: FunctionCall | None
+
+    class ChoiceDelta(Result):
+        role: str | None
+        content: str | None
+        refusal: str | None
+        tool_calls: list[ChoiceDeltaToolCall] | None
+
+    class ChunkChoice(Result):
+        index: int
+        delta: ChoiceDelta
+        finish_reason: str | None
+        logprobs: Result | None
+
+    class Embedding(Result):
+        index: int
+        embedding: Any  # a float32 row (np.ndarray), a list of floats, or a base64 string
+        object: str
+
+    class EmbeddingUsage(Result):
+        prompt_tokens: int
+        total_tokens: int
+
+    class Image(Result):
+        url: str | None
+        b64_json: str | None
+        revised_prompt: str | None
+
+    class Moderation(Result):
+        flagged: bool
+        categories: Result
+        category_scores: Result
+        category_applied_input_types: Result | None
+
+    class TranscriptionWord(Result):
+        word: str
+        start: float
+        end: float
+
+    class TranscriptionSegment(Result):
+        id: int
+        start: float
+        end: float
+        text: str
+
+
 def _json_default(value: Any) -> Any:
     tolist = getattr(value, "tolist", None)
     if tolist is not None:
@@ -145,6 +244,14 @@ class ChatCompletion(Result):
     """``chat.completion``; in a notebook the reply shows as rendered (inert) Markdown."""
 
     __slots__ = ()
+    if TYPE_CHECKING:  # fields for editors and type checkers; read through __getattr__
+        id: str
+        choices: list[Choice]
+        created: int
+        model: str
+        usage: CompletionUsage | None
+        system_fingerprint: str | None
+        service_tier: str | None
 
     @property
     def text(self) -> str:
@@ -164,12 +271,32 @@ class ChatCompletionChunk(Result):
     """One ``chat.completion.chunk`` of a stream."""
 
     __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        choices: list[ChunkChoice]
+        created: int
+        model: str
+        usage: CompletionUsage | None
+        system_fingerprint: str | None
+        service_tier: str | None
 
 
 class Response(Result):
     """A Responses API ``response``; in a notebook its text shows as rendered (inert) Markdown."""
 
     __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        created_at: float
+        model: str
+        status: str | None
+        output: list[Result]
+        usage: Result | None
+        error: Result | None
+        incomplete_details: Result | None
+        instructions: Any
+        metadata: dict[str, str] | None
+        previous_response_id: str | None
 
     @property
     def output_text(self) -> str:
@@ -194,6 +321,13 @@ class ResponseStreamEvent(Result):
     ``.sequence_number``; ``.response`` is a :class:`Response` on lifecycle events."""
 
     __slots__ = ()
+    if TYPE_CHECKING:
+        type: str
+        sequence_number: int
+        delta: str | None
+        text: str | None
+        item_id: str | None
+        output_index: int | None
 
     @property
     def response(self) -> Response | None:
@@ -210,6 +344,10 @@ class CreateEmbeddingResponse(Result):
     """
 
     __slots__ = ("_matrix",)
+    if TYPE_CHECKING:
+        data: list[Embedding]
+        model: str
+        usage: EmbeddingUsage
 
     def __init__(self, data: dict[str, Any], matrix: Any = None) -> None:
         super().__init__(data)
@@ -242,6 +380,14 @@ class ImagesResponse(Result):
     """``ImagesResponse``; shows the images inline in a notebook."""
 
     __slots__ = ()
+    if TYPE_CHECKING:
+        created: int
+        data: list[Image]
+        usage: Result | None
+        background: str | None
+        output_format: str | None
+        quality: str | None
+        size: str | None
 
     def _repr_html_(self) -> str:
         from ._render import images_html
@@ -253,6 +399,13 @@ class Transcription(Result):
     """A transcription or translation (json / verbose_json); shows its text."""
 
     __slots__ = ()
+    if TYPE_CHECKING:
+        text: str
+        language: str | None
+        duration: float | None
+        words: list[TranscriptionWord] | None
+        segments: list[TranscriptionSegment] | None
+        usage: Result | None
 
     def __str__(self) -> str:
         return str(self._data.get("text", ""))
@@ -267,6 +420,10 @@ class ModerationResponse(Result):
     """``CreateModerationResponse``; ``flagged`` is True when any input was flagged."""
 
     __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        model: str
+        results: list[Moderation]
 
     @property
     def flagged(self) -> bool:
@@ -283,7 +440,7 @@ class BinaryContent(bytes):
     content_type: str = "application/octet-stream"
 
     def __new__(cls: type[_B], content: bytes, content_type: str | None = None) -> _B:
-        obj = super().__new__(cls, content)
+        obj = bytes.__new__(cls, content)
         obj.content_type = cls.content_type if content_type is None else content_type
         return obj
 

@@ -21,12 +21,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from ._exceptions import APIResponseValidationError, NoNextPageError
 from ._http import RequestSpec
 from ._models import Result
 
 __all__ = ["AsyncPage", "AsyncPager", "SyncPage", "paginate"]
+
+# The item type of a page (for type checkers: ``SyncPage[ChatCompletion]``).
+_T = TypeVar("_T")
 
 
 def _raw(obj: Any) -> Any:
@@ -48,8 +52,6 @@ class _PageBase:
         if isinstance(body, Result):
             body = body._data
         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-            from ._exceptions import APIResponseValidationError
-
             raise APIResponseValidationError(
                 "expected a list object with a `data` array from "
                 f"{spec.method} {spec.path}, got {type(body).__name__}"
@@ -108,30 +110,30 @@ class _PageBase:
         )
 
 
-class SyncPage(_PageBase):
+class SyncPage(_PageBase, Generic[_T]):
     """One page of a list (sync). Iterating it yields every item of this and the later pages."""
 
-    def get_next_page(self) -> SyncPage:
-        """Fetch the next page; raises ``RuntimeError`` if there is none."""
+    def get_next_page(self) -> SyncPage[_T]:
+        """Fetch the next page; raises :class:`NoNextPageError` if there is none."""
         spec = self._next_spec()
         if spec is None:
-            raise RuntimeError("no next page: check page.has_next_page() first")
+            raise NoNextPageError("no next page: check page.has_next_page() first")
         return _fetch_sync(self._requester, spec, self._item_cast)
 
     next_page = get_next_page
 
-    def first_page(self) -> SyncPage:
+    def first_page(self) -> SyncPage[_T]:
         """This page (a list call has already fetched it); mirrors ``AsyncPager.first_page``."""
         return self
 
-    def iter_pages(self) -> Iterator[SyncPage]:
+    def iter_pages(self) -> Iterator[SyncPage[_T]]:
         """This page, then each following page, fetched as the loop advances."""
-        page: SyncPage | None = self
+        page: SyncPage[_T] | None = self
         while page is not None:
             yield page
             page = page.get_next_page() if page.has_next_page() else None
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[_T]:
         for page in self.iter_pages():
             yield from page.data
 
@@ -140,10 +142,10 @@ class AsyncPage(_PageBase):
     """One page of a list (async); ``async for`` over it yields the later pages' items too."""
 
     async def get_next_page(self) -> AsyncPage:
-        """Fetch the next page; raises ``RuntimeError`` if there is none."""
+        """Fetch the next page; raises :class:`NoNextPageError` if there is none."""
         spec = self._next_spec()
         if spec is None:
-            raise RuntimeError("no next page: check page.has_next_page() first")
+            raise NoNextPageError("no next page: check page.has_next_page() first")
         return await _fetch_async(self._requester, spec, self._item_cast)
 
     next_page = get_next_page

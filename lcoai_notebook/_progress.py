@@ -19,6 +19,8 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
+from ._exceptions import WaitTimeoutError
+
 __all__ = [
     "FIRST_POLL", "NullBar", "Sleep", "check_polling", "monotonic", "poll_flow", "progress_bar",
     "run_flow", "set_total",
@@ -219,7 +221,8 @@ def poll_flow(
     """A flow that sends ``spec`` until ``done(obj)`` and returns that object.
 
     ``on_update(obj)`` sees every polled object (progress bars). After ``timeout`` seconds a
-    :class:`TimeoutError` names ``what`` and the last status; the object keeps running upstream.
+    :class:`~lcoai_notebook.WaitTimeoutError` (also a ``TimeoutError``) names ``what`` and the
+    last status; the object keeps running upstream.
     The pauses start at ``FIRST_POLL`` seconds and double up to ``poll_interval``, so a job
     that finishes in a second (the emulator's, or a tiny batch) is not kept waiting a whole
     interval, while a long one is still polled only every ``poll_interval`` seconds.
@@ -235,7 +238,7 @@ def poll_flow(
         elapsed = monotonic() - start
         if timeout is not None and elapsed >= timeout:
             status = obj.get("status") if hasattr(obj, "get") else None
-            raise TimeoutError(
+            raise WaitTimeoutError(
                 f"{what} is still {status!r} after {timeout:g} s (it keeps running; "
                 f"call wait again to keep waiting)"
             )

@@ -20,13 +20,13 @@ from typing import Any, Literal
 
 import httpx
 
-from . import _encode, _wire
+from . import _encode, _retiring, _spend, _wire
 from ._config import (
     DEFAULT_MAX_RETRIES,
-    FLAVORS,
     URL_FORMATS,
     RetryPolicy,
     Timeout,
+    check_flavor,
     check_max_retries,
 )
 from ._exceptions import (
@@ -245,11 +245,9 @@ class BaseRequester:
         default_headers: dict[str, str] | None = None,
         route_memory: RouteMemory | None = None,
         owns_client: bool = False,
+        spend: _spend.Spend | None = None,
     ) -> None:
-        if flavor not in FLAVORS:
-            raise ValueError(
-                f"flavor must be one of {', '.join(map(repr, FLAVORS))}; got {flavor!r}"
-            )
+        check_flavor(flavor)
         if url_format not in URL_FORMATS:
             raise ValueError(
                 f"url_format must be one of {', '.join(map(repr, URL_FORMATS))}; got {url_format!r}"
@@ -267,6 +265,8 @@ class BaseRequester:
         self.default_headers = dict(default_headers or {})
         self.route_memory = route_memory or RouteMemory()
         self._owns_client = owns_client
+        #: The cost ledger and budget guard (``client.spend``), shared with :meth:`copy`.
+        self.spend = spend if spend is not None else _spend.Spend()
         #: Response headers of the last successful JSON call (HTTP headers merged with
         #: LowCodeAPI's ``response_headers``): ``x-request-id``, ``x-ratelimit-*``.
         self.last_response_headers: dict[str, str] = {}
@@ -286,6 +286,7 @@ class BaseRequester:
             default_headers=self.default_headers,
             route_memory=self.route_memory,
             owns_client=False,
+            spend=self.spend,
         )
 
     @property
@@ -569,6 +570,52 @@ class BaseRequester:
         )
         return wait
 
+    # -- the workshop kit: retiring models, the budget guard, the ledger ---------------------------
+    def admit(self, spec: RequestSpec) -> Any:
+        """Before ``spec`` is sent: warn once if its model is about to retire, and reserve its
+        worst-case cost against the budget; raises
+        :class:`~lcoai_notebook._exceptions.BudgetExceededError` (nothing sent) when it could
+        pass it. Returns the reservation to hand to :meth:`settle` / :meth:`release`."""
+        _retiring.check_model(_request_model(spec))
+        return self.spend.admit(_spend.estimate(spec))
+
+    def settle(self, spec: RequestSpec, result: Any, ticket: Any) -> Any:
+        """After a successful parse: record what ``spec`` cost from ``result``'s usage and
+        return ``result``. A stream is recorded when it ends (its usage comes last, if at all)."""
+        if _spend.kind_of(spec) is None:
+            self.spend.release(ticket)
+            return result
+        if spec.stream and hasattr(result, "_on_end"):
+            spend = self.spend
+
+            def ended(chunks: list[Any]) -> None:
+                usage = _spend.stream_usage(chunks)
+                seen = {"model": _spend.stream_model(chunks), "usage": usage}
+                try:
+                    entry = _spend.measure(spec, seen, usage=usage)
+                except ValueError:  # a malformed count: the cost stays unknown
+                    entry = None
+                spend.settle(ticket, entry)
+
+            result._on_end = ended
+            return result
+        try:
+            entry = _spend.measure(spec, result)
+        except ValueError:  # usage the table cannot price (a malformed count): not guessed
+            entry = None
+        self.spend.settle(ticket, entry)
+        return result
+
+    def release(self, ticket: Any) -> None:
+        """Drop the reservation of a request that failed."""
+        self.spend.release(ticket)
+
+    def explain(self, spec: RequestSpec, exc: APIStatusError) -> APIStatusError:
+        """``exc`` with a 404 for a retired model explained (date and replacement)."""
+        if isinstance(exc, NotFoundError):
+            return _retiring.explain_not_found(exc, _request_model(spec))
+        return exc
+
     # -- path formats -----------------------------------------------------------------------------
     def try_next_format(
         self, spec: RequestSpec, exc: APIStatusError, i: int, formats: list[str]
@@ -594,6 +641,13 @@ class BaseRequester:
 
 
 _NOT_JSON = object()
+
+
+def _request_model(spec: RequestSpec) -> Any:
+    """The ``model`` a request names (JSON body or multipart field), or None."""
+    if isinstance(spec.json, dict):
+        return spec.json.get("model")
+    return (spec.data or {}).get("model")
 
 
 def _loads(content: bytes) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ._exceptions import (
     APIError,
@@ -28,6 +28,9 @@ from ._exceptions import (
 from ._wire import clean_text, redact, redact_obj
 
 __all__ = ["AsyncStream", "SSEDecoder", "Stream", "accumulated_text"]
+
+# The item type of a stream (ChatCompletionChunk ...), for type checkers only.
+_T = TypeVar("_T")
 
 _DONE = "[DONE]"
 # The C scanner behind json.loads, called directly: json.loads on bytes runs a Python-level
@@ -219,6 +222,14 @@ class _StreamBase:
         self.done = False
         self.closed = False
         self._iterator: Any = None  # for next(stream) / await anext(stream)
+        #: Called once with the decoded chunks when the stream closes (the requester records
+        #: the stream's cost from the usage in its last chunk).
+        self._on_end: Callable[[list[Any]], Any] | None = None
+
+    def _ended(self) -> None:
+        on_end, self._on_end = self._on_end, None
+        if on_end is not None:
+            on_end(self.chunks)
 
     @property
     def chunks(self) -> list[Any]:
@@ -336,7 +347,7 @@ class _StreamBase:
 _BAD = object()
 
 
-class Stream(_StreamBase):
+class Stream(_StreamBase, Generic[_T]):
     """An iterable, closeable stream of results (``for chunk in stream``).
 
     Attributes
@@ -347,13 +358,13 @@ class Stream(_StreamBase):
         The text received so far (choice 0).
     """
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[_T]:
         # One underlying generator, so next(stream) and a later for-loop continue each other.
         if self._iterator is None:
             self._iterator = self._events()
         return self._iterator
 
-    def __next__(self) -> Any:
+    def __next__(self) -> _T:
         return next(iter(self))
 
     def _events(self) -> Iterator[Any]:
@@ -388,12 +399,13 @@ class Stream(_StreamBase):
         """Close the response (safe to call more than once)."""
         if not self.closed:
             self.closed = True
+            self._ended()
             self._response.close()
             it = self._iterator
             if it is not None and not it.gi_running:
                 it.close()  # a later next()/for ends at once
 
-    def until_done(self) -> Stream:
+    def until_done(self) -> Stream[_T]:
         """Consume the rest of the stream; return it (``chunks``/``text`` then hold everything)."""
         for _ in self:
             pass
@@ -403,22 +415,22 @@ class Stream(_StreamBase):
         """Consume the rest of the stream and return the whole text of choice 0."""
         return self.until_done().text
 
-    def __enter__(self) -> Stream:
+    def __enter__(self) -> Stream[_T]:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
 
-class AsyncStream(_StreamBase):
+class AsyncStream(_StreamBase, Generic[_T]):
     """The async twin of :class:`Stream` (``async for chunk in stream``)."""
 
-    def __aiter__(self) -> AsyncIterator[Any]:
+    def __aiter__(self) -> AsyncIterator[_T]:
         if self._iterator is None:
             self._iterator = self._events()
         return self._iterator
 
-    async def __anext__(self) -> Any:
+    async def __anext__(self) -> _T:
         return await self.__aiter__().__anext__()
 
     async def _events(self) -> AsyncIterator[Any]:
@@ -455,6 +467,7 @@ class AsyncStream(_StreamBase):
         """Close the response (safe to call more than once)."""
         if not self.closed:
             self.closed = True
+            self._ended()
             await self._response.aclose()
             it = self._iterator
             if it is not None and not it.ag_running:

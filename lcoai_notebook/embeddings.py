@@ -278,7 +278,7 @@ def embed(
     own_client = client is None
     try:
         if own_client:
-            from .connect import connect
+            from ._connect import connect
 
             client = connect()
         if getattr(getattr(client, "requester", None), "is_async", False):

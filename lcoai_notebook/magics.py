@@ -177,12 +177,7 @@ class LcoMagics(Magics):
     def client(self) -> Any:
         """The session's client: :func:`lcoai_notebook.connect` on first use (assignable)."""
         if self._client is None:
-            import lcoai_notebook
-
-            # Resolve the package's lazy ``connect`` first: the first import of the submodule
-            # ``lcoai_notebook.connect`` would otherwise rebind ``lco.connect`` to the module.
-            getattr(lcoai_notebook, "connect")  # noqa: B009 - a lazy attribute, resolved now
-            from .connect import connect
+            from ._connect import connect
 
             self._client = connect()
             self._own_client = True

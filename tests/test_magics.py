@@ -331,14 +331,12 @@ def test_lco_spend_counts_tokens_and_prices_them(ip: InteractiveShell, emu: Emul
 
 
 def test_lco_spend_prefers_the_clients_ledger(ip: InteractiveShell, emu: Emulator) -> None:
-    class Spend:
-        def by_model(self) -> str:
-            return "the ledger's table"
-
     client = emu.client()
-    client.spend = Spend()
+    client.embeddings.create(model="text-embedding-3-small", input="counted by the ledger")
     _magics(ip).client = client
-    assert ip.run_line_magic("lco_spend", "") == "the ledger's table"
+    table = ip.run_line_magic("lco_spend", "")  # client.spend.by_model(), not the magics' own
+    assert table["model"].tolist() == ["text-embedding-3-small"]
+    assert table["requests"].tolist() == [1] and "unknown_cost" in table.columns
 
 
 def test_one_client_per_session_from_connect(ip: InteractiveShell,
@@ -346,7 +344,7 @@ def test_one_client_per_session_from_connect(ip: InteractiveShell,
     import importlib
 
     assert callable(lco.connect)  # resolved before the submodule import (see the next test)
-    connect_module = importlib.import_module("lcoai_notebook.connect")
+    connect_module = importlib.import_module("lcoai_notebook._connect")
     made = []
     real = connect_module.connect
 
@@ -364,8 +362,8 @@ def test_one_client_per_session_from_connect(ip: InteractiveShell,
 
 
 def test_the_magics_leave_lco_connect_callable() -> None:
-    # Importing the submodule lcoai_notebook.connect first would rebind the package's lazy
-    # `connect` to the module; the magics' first client must not do that.
+    # The function `lco.connect` stays a function once the magics (or a panel) have made their
+    # client: its module is `_connect`, so no submodule import can shadow the name.
     code = ("import lcoai_notebook as lco\n"
             "from IPython.core.interactiveshell import InteractiveShell\n"
             "ip = InteractiveShell.instance()\n"

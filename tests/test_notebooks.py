@@ -91,7 +91,7 @@ def test_notebook_is_clean(path: Path) -> None:
 
 def test_every_notebook_starts_offline_with_the_one_notice() -> None:
     # The committed first output is the calm stdout notice (not a stderr box), and only there.
-    from lcoai_notebook.connect import OFFLINE_NOTICE
+    from lcoai_notebook._connect import OFFLINE_NOTICE
 
     for path in NOTEBOOKS:
         nb = json.loads(path.read_text("utf-8"))

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from typing import Any
+from typing import IO, Any, Union
 
 from .._requester import form_value
 
-__all__ = ["form_fields", "sniff_extension", "to_file_tuple"]
+__all__ = ["FileInput", "form_fields", "sniff_extension", "to_file_tuple"]
+
+#: What a file parameter accepts (see the module docstring); for signatures and type checkers.
+FileInput = Union[str, "os.PathLike[str]", bytes, IO[bytes], tuple[str, Any], tuple[str, Any, str]]
 
 # Content types for the extensions the upload endpoints care about; mimetypes' answers for these
 # vary between platforms (``.mpga``, ``.m4a``, ``.webm`` and ``.jsonl`` are often missing).

@@ -22,14 +22,13 @@ BETA_HEADERS = {"OpenAI-Beta": "assistants=v2"}
 def require_id(value: Any, name: str) -> str:
     """An object id for a path, or a TypeError/ValueError naming ``name``.
 
-    Refuses anything that would change the route instead of naming an object: empty, ``.``,
-    ``..`` (httpx collapses dot segments: ``files.delete("..", vector_store_id=...)`` would
-    address the store itself), and ``/``, ``\\``, ``?``, ``#``, ``%``, whitespace or control
-    characters. The requester checks every path value again before sending
-    (:func:`lcoai_notebook._wire.check_path_value`, the one rule both use).
+    The one id rule, :func:`lcoai_notebook._wire.check_path_value`, applied where the caller
+    gave the id (so the error points at the method called): it refuses anything that would
+    change the route instead of naming an object: empty, ``.``, ``..`` (httpx collapses dot
+    segments: ``files.delete("..", vector_store_id=...)`` would address the store itself), and
+    ``/``, ``\\``, ``?``, ``#``, ``%``, whitespace or control characters. The requester applies
+    the same function to every path value again before sending.
     """
-    if isinstance(value, str) and not value.strip():
-        raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
     return check_path_value(value, name)
 
 

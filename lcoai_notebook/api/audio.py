@@ -13,16 +13,17 @@ whether or not the server sends ``[DONE]`` after it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import Any, Literal, overload
 
 from .._catalog import model_info
 from .._exceptions import StreamInterruptedError
 from .._http import RequestSpec
 from .._models import Result, SpeechResponse, Transcription
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
 from .._validate_media import validate_speech, validate_transcription
-from ._files_arg import form_fields, to_file_tuple
-from ._resource import Resource, call_options
+from ._files_arg import FileInput, form_fields, to_file_tuple
+from ._resource import Resource, call_options, per_call
 
 __all__ = ["AsyncTranscriptionStream", "Audio", "Speech", "TranscriptionStream",
            "TranscriptionStreamEvent", "Transcriptions", "Translations"]
@@ -197,9 +198,6 @@ class _Transcribe(Resource):
                 params: dict[str, Any], stream: bool = False) -> Any:
         extra_body = params.pop("extra_body", None)
         options = call_options(params)
-        if "stream" in params:  # translations have no stream parameter
-            raise ValueError("stream is not a translations parameter: translations return the "
-                             "whole text; stream a transcription with gpt-4o-transcribe instead")
         if not isinstance(stream, bool):
             raise TypeError(f"stream must be True or False, got {stream!r}")
         fields = {**fields, **params}
@@ -239,11 +237,85 @@ class Transcriptions(_Transcribe):
 
     _path = "/audio/transcriptions"
 
-    def create(self, *, file: Any, model: str, response_format: str | None = None,
-               language: str | None = None, prompt: str | None = None,
-               temperature: float | None = None,
-               timestamp_granularities: list[str] | None = None, stream: bool = False,
-               **params: Any) -> Any:
+    @overload
+    def create(
+        self, *, file: FileInput, model: str,
+        response_format: Literal["json", "verbose_json"] | None | NotGiven = NOT_GIVEN,
+        stream: Literal[False] = False,
+        language: str | None | NotGiven = NOT_GIVEN, prompt: str | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        timestamp_granularities: Sequence[Literal["word", "segment"]] | None | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        chunking_strategy: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        known_speaker_names: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        known_speaker_references: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Transcription: ...
+
+    @overload
+    def create(
+        self, *, file: FileInput, model: str, response_format: Literal["text", "srt", "vtt"],
+        stream: Literal[False] = False,
+        language: str | None | NotGiven = NOT_GIVEN, prompt: str | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        timestamp_granularities: Sequence[Literal["word", "segment"]] | None | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        chunking_strategy: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        known_speaker_names: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        known_speaker_references: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> str: ...
+
+    @overload
+    def create(
+        self, *, file: FileInput, model: str, response_format: str | None | NotGiven = NOT_GIVEN,
+        stream: Literal[True],
+        language: str | None | NotGiven = NOT_GIVEN, prompt: str | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        timestamp_granularities: Sequence[Literal["word", "segment"]] | None | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        chunking_strategy: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        known_speaker_names: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        known_speaker_references: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TranscriptionStream: ...
+
+    @overload
+    def create(
+        self, *, file: FileInput, model: str, response_format: str | None | NotGiven = NOT_GIVEN,
+        stream: bool,
+        language: str | None | NotGiven = NOT_GIVEN, prompt: str | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        timestamp_granularities: Sequence[Literal["word", "segment"]] | None | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        chunking_strategy: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        known_speaker_names: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        known_speaker_references: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Transcription | str | TranscriptionStream: ...
+
+    def create(
+        self, *, file: FileInput, model: str, response_format: str | None | NotGiven = NOT_GIVEN,
+        stream: bool = False,
+        language: str | None | NotGiven = NOT_GIVEN, prompt: str | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        timestamp_granularities: Sequence[Literal["word", "segment"]] | None | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        chunking_strategy: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        known_speaker_names: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        known_speaker_references: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Transcription | str | TranscriptionStream:
         """Transcribe audio, whole or streamed.
 
         Parameters
@@ -267,8 +339,21 @@ class Transcriptions(_Transcribe):
             When True (gpt-4o-transcribe, gpt-4o-mini-transcribe; json only), return a
             :class:`TranscriptionStream` of events: ``transcript.text.delta`` (``.delta``) as the
             text arrives, then ``transcript.text.done`` (``.text``, ``.usage``).
-        **params
-            Other form fields (``include`` ...) and the per-call options.
+        include : list of str, optional
+            E.g. ``["logprobs"]`` (gpt-4o transcribe models, json).
+        chunking_strategy : "auto" or dict, optional
+            How to cut long audio (``{"type": "server_vad", ...}``).
+        known_speaker_names, known_speaker_references : list of str, optional
+            Up to 4 speakers for diarization (gpt-4o-transcribe-diarize): names, and audio
+            samples as data URLs.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for this call.
+        extra_body : dict, optional
+            Extra form fields, sent as given (for fields this package does not know yet).
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
@@ -280,8 +365,12 @@ class Transcriptions(_Transcribe):
         ...         file="talk.wav", model="gpt-4o-mini-transcribe", stream=True):
         ...     print(event.delta if event.type == "transcript.text.delta" else "")
         """
-        fields = {"response_format": response_format, "language": language, "prompt": prompt,
-                  "temperature": temperature, "timestamp_granularities": timestamp_granularities}
+        fields = given(response_format=response_format, language=language, prompt=prompt,
+                       temperature=temperature, timestamp_granularities=timestamp_granularities,
+                       include=include, chunking_strategy=chunking_strategy,
+                       known_speaker_names=known_speaker_names,
+                       known_speaker_references=known_speaker_references)
+        params = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
         return self._create(file, model, fields, params, stream)
 
 
@@ -290,10 +379,36 @@ class Translations(_Transcribe):
 
     _path = "/audio/translations"
     _translation = True
+    _keyword_hints = {"stream": "stream is not a translations parameter: translations return the "
+                                "whole text; stream a transcription with gpt-4o-transcribe "
+                                "instead"}
 
-    def create(self, *, file: Any, model: str, prompt: str | None = None,
-               response_format: str | None = None, temperature: float | None = None,
-               **params: Any) -> Any:
+    @overload
+    def create(
+        self, *, file: FileInput, model: str,
+        response_format: Literal["json", "verbose_json"] | None | NotGiven = NOT_GIVEN,
+        prompt: str | None | NotGiven = NOT_GIVEN, temperature: float | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Transcription: ...
+
+    @overload
+    def create(
+        self, *, file: FileInput, model: str, response_format: Literal["text", "srt", "vtt"],
+        prompt: str | None | NotGiven = NOT_GIVEN, temperature: float | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> str: ...
+
+    def create(
+        self, *, file: FileInput, model: str, response_format: str | None | NotGiven = NOT_GIVEN,
+        prompt: str | None | NotGiven = NOT_GIVEN, temperature: float | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Transcription | str:
         """Translate audio into English text.
 
         Parameters
@@ -307,24 +422,37 @@ class Translations(_Transcribe):
         response_format : {"json", "text", "srt", "verbose_json", "vtt"}, optional
         temperature : float, optional
             0–1.
-        **params
-            The per-call options.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for this call.
+        extra_body : dict, optional
+            Extra form fields, sent as given (for fields this package does not know yet).
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
         Transcription or str
         """
-        fields = {"prompt": prompt, "response_format": response_format,
-                  "temperature": temperature}
+        fields = given(prompt=prompt, response_format=response_format, temperature=temperature)
+        params = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
         return self._create(file, model, fields, params)
 
 
 class Speech(Resource):
     """``POST /audio/speech``."""
 
-    def create(self, *, model: str, input: str, voice: Any, response_format: str | None = None,
-               speed: float | None = None, instructions: str | None = None,
-               **params: Any) -> Any:
+    def create(
+        self, *, model: str, input: str, voice: str | Mapping[str, str],
+        response_format: (Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] | None
+                          | NotGiven) = NOT_GIVEN,
+        speed: float | None | NotGiven = NOT_GIVEN, instructions: str | None | NotGiven = NOT_GIVEN,
+        stream_format: Literal["audio", "sse"] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SpeechResponse:
         """Synthesise speech.
 
         Parameters
@@ -342,19 +470,25 @@ class Speech(Resource):
             0.25–4.
         instructions : str, optional
             How to speak (not for tts-1 / tts-1-hd).
-        **params
-            The per-call options.
+        stream_format : {"audio"}, optional
+            Only ``"audio"`` (the whole file) here; ``"sse"`` is refused before sending.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for this call.
+        extra_body : dict, optional
+            Extra form fields, sent as given (for fields this package does not know yet).
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
         SpeechResponse
             ``bytes`` with ``.content_type``; plays inline in a notebook.
         """
-        extra_body = params.pop("extra_body", None)
-        options = call_options(params)
-        fields = {"response_format": response_format, "speed": speed,
-                  "instructions": instructions, **params}
-        fields = {k: v for k, v in fields.items() if v is not None}
+        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
+        fields = given(response_format=response_format, speed=speed, instructions=instructions,
+                       stream_format=stream_format)
         validate_speech(model, input, voice, fields)
         body = {"model": model, "input": input, "voice": voice, **fields}
         if extra_body:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .._exceptions import LcoaiError
+from .._exceptions import BatchFailedError, WaitTimeoutError
 from .._models import (
     ChatCompletion,
     CreateEmbeddingResponse,
@@ -46,20 +46,6 @@ BATCH_TERMINAL_STATUSES = frozenset({"completed", "failed", "expired", "cancelle
 # OpenAI's per-batch limit on requests (lines of the input file).
 MAX_BATCH_REQUESTS = 50_000
 _BATCH_PATH = "/batches/{batch_id}"
-
-
-class BatchFailedError(LcoaiError):
-    """The batch as a whole failed (e.g. its input file did not validate); nothing ran.
-
-    Attributes
-    ----------
-    batch : Result
-        The failed ``batch`` object (``batch.errors.data`` lists the reasons).
-    """
-
-    def __init__(self, message: str, batch: Any) -> None:
-        super().__init__(message)
-        self.batch = batch
 
 
 class BatchRequestError(Result):
@@ -568,8 +554,8 @@ def _run_flow(data: bytes, ids: list[str], endpoint: str, completion_window: str
     try:
         batch = yield from _wait_flow(_batch_spec("GET", _BATCH_PATH, batch_id, kwargs),
                                       batch_id, poll_interval, timeout, progress)
-    except TimeoutError as exc:
-        raise TimeoutError(
+    except WaitTimeoutError as exc:
+        raise WaitTimeoutError(
             f"{exc}. Later: client.batches.wait({batch_id!r}) then "
             f"client.batches.results({batch_id!r})"
         ) from None

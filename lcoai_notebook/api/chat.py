@@ -9,14 +9,17 @@ read back: ``retrieve``, ``list``, ``update`` (metadata only), ``delete`` and
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, overload
 
 from .._http import RequestSpec
 from .._models import ChatCompletion, ChatCompletionChunk
 from .._pagination import paginate
+from .._sse import Stream
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
 from .._validate import check_choice, check_int, validate_chat
 from ._flavor import require_openai_flavor
-from ._resource import Resource, call_options
+from ._resource import Resource, call_options, per_call
 from ._spec import make_spec, require_id
 
 __all__ = ["Chat", "ChatCompletionMessages", "ChatCompletions"]
@@ -102,9 +105,177 @@ class ChatCompletions(Resource):
         super().__init__(requester)
         self.messages = ChatCompletionMessages(requester)
 
-    def create(self, *, model: str, messages: list[dict[str, Any]], stream: bool = False,
-               **params: Any) -> Any:
+    @overload
+    def create(
+        self, *, model: str, messages: Sequence[Mapping[str, Any]],
+        stream: Literal[False] = False, audio: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        frequency_penalty: float | None | NotGiven = NOT_GIVEN,
+        function_call: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        functions: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
+        logprobs: bool | None | NotGiven = NOT_GIVEN,
+        max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
+        max_tokens: int | None | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        modalities: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        moderation: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN,
+        parallel_tool_calls: bool | None | NotGiven = NOT_GIVEN,
+        prediction: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        presence_penalty: float | None | NotGiven = NOT_GIVEN,
+        prompt_cache_key: str | None | NotGiven = NOT_GIVEN,
+        prompt_cache_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_retention: str | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: str | None | NotGiven = NOT_GIVEN,
+        response_format: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        safety_identifier: str | None | NotGiven = NOT_GIVEN,
+        seed: int | None | NotGiven = NOT_GIVEN,
+        service_tier: str | None | NotGiven = NOT_GIVEN,
+        stop: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
+        store: bool | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        tool_choice: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        tools: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        top_logprobs: int | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN,
+        user: str | None | NotGiven = NOT_GIVEN,
+        verbosity: str | None | NotGiven = NOT_GIVEN,
+        web_search_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ChatCompletion: ...
+
+    @overload
+    def create(
+        self, *, model: str, messages: Sequence[Mapping[str, Any]],
+        stream: Literal[True], audio: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        frequency_penalty: float | None | NotGiven = NOT_GIVEN,
+        function_call: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        functions: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
+        logprobs: bool | None | NotGiven = NOT_GIVEN,
+        max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
+        max_tokens: int | None | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        modalities: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        moderation: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN,
+        parallel_tool_calls: bool | None | NotGiven = NOT_GIVEN,
+        prediction: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        presence_penalty: float | None | NotGiven = NOT_GIVEN,
+        prompt_cache_key: str | None | NotGiven = NOT_GIVEN,
+        prompt_cache_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_retention: str | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: str | None | NotGiven = NOT_GIVEN,
+        response_format: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        safety_identifier: str | None | NotGiven = NOT_GIVEN,
+        seed: int | None | NotGiven = NOT_GIVEN,
+        service_tier: str | None | NotGiven = NOT_GIVEN,
+        stop: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
+        store: bool | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        tool_choice: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        tools: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        top_logprobs: int | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN,
+        user: str | None | NotGiven = NOT_GIVEN,
+        verbosity: str | None | NotGiven = NOT_GIVEN,
+        web_search_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Stream[ChatCompletionChunk]: ...
+
+    @overload
+    def create(
+        self, *, model: str, messages: Sequence[Mapping[str, Any]],
+        stream: bool, audio: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        frequency_penalty: float | None | NotGiven = NOT_GIVEN,
+        function_call: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        functions: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
+        logprobs: bool | None | NotGiven = NOT_GIVEN,
+        max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
+        max_tokens: int | None | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        modalities: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        moderation: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN,
+        parallel_tool_calls: bool | None | NotGiven = NOT_GIVEN,
+        prediction: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        presence_penalty: float | None | NotGiven = NOT_GIVEN,
+        prompt_cache_key: str | None | NotGiven = NOT_GIVEN,
+        prompt_cache_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_retention: str | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: str | None | NotGiven = NOT_GIVEN,
+        response_format: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        safety_identifier: str | None | NotGiven = NOT_GIVEN,
+        seed: int | None | NotGiven = NOT_GIVEN,
+        service_tier: str | None | NotGiven = NOT_GIVEN,
+        stop: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
+        store: bool | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        tool_choice: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        tools: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        top_logprobs: int | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN,
+        user: str | None | NotGiven = NOT_GIVEN,
+        verbosity: str | None | NotGiven = NOT_GIVEN,
+        web_search_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]: ...
+
+    def create(
+        self, *, model: str, messages: Sequence[Mapping[str, Any]],
+        stream: bool = False, audio: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        frequency_penalty: float | None | NotGiven = NOT_GIVEN,
+        function_call: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        functions: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
+        logprobs: bool | None | NotGiven = NOT_GIVEN,
+        max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
+        max_tokens: int | None | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        modalities: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        moderation: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN,
+        parallel_tool_calls: bool | None | NotGiven = NOT_GIVEN,
+        prediction: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        presence_penalty: float | None | NotGiven = NOT_GIVEN,
+        prompt_cache_key: str | None | NotGiven = NOT_GIVEN,
+        prompt_cache_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_retention: str | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: str | None | NotGiven = NOT_GIVEN,
+        response_format: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        safety_identifier: str | None | NotGiven = NOT_GIVEN,
+        seed: int | None | NotGiven = NOT_GIVEN,
+        service_tier: str | None | NotGiven = NOT_GIVEN,
+        stop: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
+        store: bool | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        tool_choice: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        tools: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        top_logprobs: int | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN,
+        user: str | None | NotGiven = NOT_GIVEN,
+        verbosity: str | None | NotGiven = NOT_GIVEN,
+        web_search_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]:
         """Create a chat completion.
+
+        Every optional parameter defaults to ``NOT_GIVEN`` and is sent only when set (``None``
+        also means "not set"). Ranges and enumerations from OpenAI's API are checked before
+        sending; rules tied to one model apply only to models this package knows.
 
         Parameters
         ----------
@@ -115,30 +286,104 @@ class ChatCompletions(Resource):
             "function", "content": ...}``; tool messages need ``tool_call_id``. A message taken
             from a previous response (``resp.choices[0].message``) may be passed back as is.
         stream : bool, default False
-            When True, return a stream of :class:`~lcoai_notebook._models.ChatCompletionChunk`
-            (iterable and closeable; use it in a ``with`` block to close it early).
-        **params
-            Any other request field, as in OpenAI's API: ``temperature`` (0–2), ``top_p`` (0–1),
-            ``n`` (≥ 1), ``max_tokens`` / ``max_completion_tokens`` (≥ 1), ``stop`` (≤ 4
-            strings), ``presence_penalty`` / ``frequency_penalty`` (−2..2), ``seed``,
-            ``logprobs`` / ``top_logprobs`` (0–20), ``response_format`` (``{"type":
-            "json_object"}`` for JSON mode), ``tools``, ``tool_choice``, ``stream_options``
-            (``{"include_usage": True}``), ``user``, ``store`` (True keeps the completion for
-            :meth:`retrieve` / :meth:`list`; OpenAI flavor to read it back), ``metadata`` (up to
-            16 string pairs) ... A value of None means "not set".
-            Per-call options: ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-            ``extra_body`` (merged into the body as given, without validation: an escape hatch
-            for fields this package does not know yet).
+            When True, return a :class:`~lcoai_notebook._sse.Stream` of
+            :class:`~lcoai_notebook._models.ChatCompletionChunk` (iterable and closeable; use it
+            in a ``with`` block to close it early).
+        audio : dict, optional
+            Audio output settings (``{"voice": ..., "format": ...}``) with
+            ``modalities=["text", "audio"]``.
+        frequency_penalty : float, optional
+            -2 to 2; positive values discourage repeating the same tokens.
+        function_call : str or dict, optional
+            Deprecated in favour of ``tool_choice``.
+        functions : list of dict, optional
+            Deprecated in favour of ``tools``.
+        logit_bias : dict of str to int, optional
+            Token id to a bias from -100 to 100.
+        logprobs : bool, optional
+            Return the log probabilities of the output tokens.
+        max_completion_tokens : int, optional
+            At most this many generated tokens, reasoning tokens included (>= 1).
+        max_tokens : int, optional
+            Deprecated by OpenAI in favour of ``max_completion_tokens``; refused for reasoning
+            models (>= 1).
+        metadata : dict of str to str, optional
+            Up to 16 pairs stored with the completion (with ``store=True``).
+        modalities : list of {"text", "audio"}, optional
+            The output types wanted.
+        moderation : dict, optional
+            Moderation settings for the request's input and output.
+        n : int, optional
+            How many choices to generate (1 to 128).
+        parallel_tool_calls : bool, optional
+            Allow several tool calls in one reply.
+        prediction : dict, optional
+            Predicted output (``{"type": "content", "content": ...}``) to speed up a reply.
+        presence_penalty : float, optional
+            -2 to 2; positive values encourage new topics.
+        prompt_cache_key : str, optional
+            A key grouping requests with a shared prefix, for the prompt cache.
+        prompt_cache_options : dict, optional
+            Prompt cache settings (``{"ttl": ...}``).
+        prompt_cache_retention : {"in_memory", "24h"}, optional
+            Deprecated in favour of ``prompt_cache_options``.
+        reasoning_effort : {"none", "minimal", "low", "medium", "high", "xhigh", "max"}, optional
+            How hard a reasoning model thinks.
+        response_format : dict, optional
+            ``{"type": "json_object"}`` (JSON mode; mention JSON in the messages) or
+            ``{"type": "json_schema", "json_schema": {...}}``.
+        safety_identifier : str, optional
+            A stable, hashed id of your end user, for abuse detection.
+        seed : int, optional
+            Best-effort deterministic sampling.
+        service_tier : {"auto", "default", "flex", "scale", "priority"}, optional
+            The processing tier.
+        stop : str or list of str, optional
+            Up to 4 sequences where generation stops.
+        store : bool, optional
+            True keeps the completion for :meth:`retrieve` / :meth:`list` (reading it back needs
+            the OpenAI flavor).
+        stream_options : dict, optional
+            With ``stream=True`` only, e.g. ``{"include_usage": True}``.
+        temperature : float, optional
+            0 to 2; higher is more random. Reasoning models accept only 1.
+        tool_choice : {"none", "auto", "required"} or dict, optional
+            Which tool to call; needs ``tools``.
+        tools : list of dict, optional
+            Function (or custom) tools the model may call.
+        top_logprobs : int, optional
+            0 to 20 most likely tokens per position; needs ``logprobs=True``.
+        top_p : float, optional
+            0 to 1; nucleus sampling.
+        user : str, optional
+            An end-user id (superseded by ``safety_identifier`` and ``prompt_cache_key``).
+        verbosity : {"low", "medium", "high"}, optional
+            How long the reply should be.
+        web_search_options : dict, optional
+            Web search settings for the search models.
+        extra_headers : dict, optional
+            Extra HTTP headers for this call.
+        extra_query : dict, optional
+            Extra query parameters for this call.
+        extra_body : dict, optional
+            Extra body fields, merged as given without validation: the escape hatch for fields
+            this package does not know yet.
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
         ChatCompletion or Stream of ChatCompletionChunk
-            Under ``AsyncClient``, an awaitable of the same.
+            Under ``AsyncClient``, an awaitable of the same (an ``AsyncStream`` when streaming);
+            the annotations describe the sync client.
 
         Raises
         ------
         ValueError, TypeError
-            Before sending, for a parameter out of range or of the wrong type.
+            Before sending, for a parameter out of range or of the wrong type, or an unknown
+            keyword (with the closest accepted name).
 
         Examples
         --------
@@ -146,9 +391,22 @@ class ChatCompletions(Resource):
         ...     model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}])
         >>> resp.choices[0].message.content  # doctest: +SKIP
         """
-        extra_body = params.pop("extra_body", None)
-        options = call_options(params)
-        body_params = {k: v for k, v in params.items() if v is not None}
+        body_params = given(
+            audio=audio, frequency_penalty=frequency_penalty, function_call=function_call,
+            functions=functions, logit_bias=logit_bias, logprobs=logprobs,
+            max_completion_tokens=max_completion_tokens, max_tokens=max_tokens,
+            metadata=metadata, modalities=modalities, moderation=moderation, n=n,
+            parallel_tool_calls=parallel_tool_calls, prediction=prediction,
+            presence_penalty=presence_penalty, prompt_cache_key=prompt_cache_key,
+            prompt_cache_options=prompt_cache_options,
+            prompt_cache_retention=prompt_cache_retention, reasoning_effort=reasoning_effort,
+            response_format=response_format, safety_identifier=safety_identifier, seed=seed,
+            service_tier=service_tier, stop=stop, store=store, stream_options=stream_options,
+            temperature=temperature, tool_choice=tool_choice, tools=tools,
+            top_logprobs=top_logprobs, top_p=top_p, user=user, verbosity=verbosity,
+            web_search_options=web_search_options,
+        )
+        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
         msgs = validate_chat(model, messages, stream, body_params)
         if not isinstance(body_params.get("store", False), bool):
             raise TypeError(f"store must be True or False (got {body_params['store']!r:.40})")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, overload
 
 from .._models import Result
-from ._resource import Resource
+from .._sse import Stream
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
+from ._resource import Resource, per_call
 from ._spec import make_spec, require_str
 
 __all__ = ["Completion", "Completions"]
@@ -43,14 +46,84 @@ def _check_prompt(prompt: Any) -> None:
 class Completions(Resource):
     """Legacy completions: ``create(model=..., prompt=...)``."""
 
+    @overload
     def create(
-        self,
-        *,
-        model: str,
-        prompt: Any,
+        self, *, model: str, prompt: str | Sequence[str] | Sequence[int] | Sequence[Sequence[int]],
+        stream: Literal[False] = False,
+        best_of: int | None | NotGiven = NOT_GIVEN, echo: bool | None | NotGiven = NOT_GIVEN,
+        frequency_penalty: float | None | NotGiven = NOT_GIVEN,
+        logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
+        logprobs: int | None | NotGiven = NOT_GIVEN, max_tokens: int | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN,
+        presence_penalty: float | None | NotGiven = NOT_GIVEN,
+        seed: int | None | NotGiven = NOT_GIVEN,
+        stop: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        suffix: str | None | NotGiven = NOT_GIVEN, temperature: float | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN, user: str | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Completion: ...
+
+    @overload
+    def create(
+        self, *, model: str, prompt: str | Sequence[str] | Sequence[int] | Sequence[Sequence[int]],
+        stream: Literal[True],
+        best_of: int | None | NotGiven = NOT_GIVEN, echo: bool | None | NotGiven = NOT_GIVEN,
+        frequency_penalty: float | None | NotGiven = NOT_GIVEN,
+        logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
+        logprobs: int | None | NotGiven = NOT_GIVEN, max_tokens: int | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN,
+        presence_penalty: float | None | NotGiven = NOT_GIVEN,
+        seed: int | None | NotGiven = NOT_GIVEN,
+        stop: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        suffix: str | None | NotGiven = NOT_GIVEN, temperature: float | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN, user: str | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Stream[Completion]: ...
+
+    @overload
+    def create(
+        self, *, model: str, prompt: str | Sequence[str] | Sequence[int] | Sequence[Sequence[int]],
+        stream: bool,
+        best_of: int | None | NotGiven = NOT_GIVEN, echo: bool | None | NotGiven = NOT_GIVEN,
+        frequency_penalty: float | None | NotGiven = NOT_GIVEN,
+        logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
+        logprobs: int | None | NotGiven = NOT_GIVEN, max_tokens: int | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN,
+        presence_penalty: float | None | NotGiven = NOT_GIVEN,
+        seed: int | None | NotGiven = NOT_GIVEN,
+        stop: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        suffix: str | None | NotGiven = NOT_GIVEN, temperature: float | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN, user: str | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Completion | Stream[Completion]: ...
+
+    def create(
+        self, *, model: str, prompt: str | Sequence[str] | Sequence[int] | Sequence[Sequence[int]],
         stream: bool = False,
-        **params: Any,
-    ) -> Any:
+        best_of: int | None | NotGiven = NOT_GIVEN, echo: bool | None | NotGiven = NOT_GIVEN,
+        frequency_penalty: float | None | NotGiven = NOT_GIVEN,
+        logit_bias: Mapping[str, int] | None | NotGiven = NOT_GIVEN,
+        logprobs: int | None | NotGiven = NOT_GIVEN, max_tokens: int | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN,
+        presence_penalty: float | None | NotGiven = NOT_GIVEN,
+        seed: int | None | NotGiven = NOT_GIVEN,
+        stop: str | Sequence[str] | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        suffix: str | None | NotGiven = NOT_GIVEN, temperature: float | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN, user: str | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Completion | Stream[Completion]:
         """Complete a prompt (legacy API; ``gpt-3.5-turbo-instruct`` and similar models).
 
         Parameters
@@ -61,10 +134,42 @@ class Completions(Resource):
             A string, a list of strings, a list of token ids or a list of token-id lists.
         stream : bool
             True returns a stream (iterable, closeable) of :class:`Completion` chunks.
-        **params
-            Other API fields (``max_tokens``, ``temperature``, ``n``, ``stop``, ``echo``,
-            ``suffix``, ``logprobs``, ``seed``, ...) and the per-call options (``timeout``,
-            ``max_retries``, ``extra_headers``, ``extra_query``, ``extra_body``).
+        best_of : int, optional
+            Generate this many server-side and return the best (0 to 20).
+        echo : bool, optional
+            Echo the prompt before the completion.
+        frequency_penalty, presence_penalty : float, optional
+            -2 to 2.
+        logit_bias : dict of str to int, optional
+            Token id to a bias from -100 to 100.
+        logprobs : int, optional
+            Log probabilities of this many most likely tokens (0 to 5).
+        max_tokens : int, optional
+            At most this many generated tokens.
+        n : int, optional
+            How many completions to generate.
+        seed : int, optional
+            Best-effort deterministic sampling.
+        stop : str or list of str, optional
+            Up to 4 sequences where generation stops.
+        stream_options : dict, optional
+            With ``stream=True``, e.g. ``{"include_usage": True}``.
+        suffix : str, optional
+            Text after the inserted completion.
+        temperature : float, optional
+            0 to 2.
+        top_p : float, optional
+            0 to 1.
+        user : str, optional
+            An end-user id for abuse monitoring.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for this call.
+        extra_body : dict, optional
+            Extra body fields, merged as given (for fields this package does not know yet).
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
@@ -82,6 +187,12 @@ class Completions(Resource):
         body: dict[str, Any] = {"model": model, "prompt": prompt}
         if stream:
             body["stream"] = True
-        spec = make_spec("POST", "/completions", params, json=body, cast=Completion,
+        body.update(given(
+            best_of=best_of, echo=echo, frequency_penalty=frequency_penalty,
+            logit_bias=logit_bias, logprobs=logprobs, max_tokens=max_tokens, n=n,
+            presence_penalty=presence_penalty, seed=seed, stop=stop, stream_options=stream_options,
+            suffix=suffix, temperature=temperature, top_p=top_p, user=user))
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        spec = make_spec("POST", "/completions", options, json=body, cast=Completion,
                          stream=stream)
         return self._request(spec)

@@ -17,13 +17,15 @@ What ``data[i].embedding`` reads as, by ``encoding_format``:
 from __future__ import annotations
 
 import binascii
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from .._exceptions import APIResponseValidationError
 from .._http import RequestSpec
 from .._models import CreateEmbeddingResponse
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
 from .._validate import validate_embeddings
-from ._resource import Resource, call_options
+from ._resource import Resource, call_options, per_call
 
 __all__ = ["Embeddings", "decode_embeddings"]
 
@@ -73,7 +75,8 @@ def decode_embeddings(body: dict[str, Any], *, rows_as_embedding: bool) -> Creat
         # '<f4' is the wire's byte order; it is the native float32 on every platform we run on.
         matrix = np.empty((n, row_bytes // 4), dtype="<f4")
         # Copy each decoded row straight into the matrix's buffer: no per-item array objects.
-        flat = memoryview(matrix).cast("B")
+        # numpy's stubs do not declare the buffer protocol pyright looks for; ndarray has it.
+        flat = memoryview(matrix).cast("B")  # pyright: ignore[reportArgumentType]
         for item in data:
             idx = item["index"]
             if type(idx) is not int or not 0 <= idx < n or seen[idx]:
@@ -121,8 +124,14 @@ def _cast_keep_base64(body: Any) -> CreateEmbeddingResponse:
 class Embeddings(Resource):
     """``POST /embeddings``."""
 
-    def create(self, *, input: Any, model: str, encoding_format: str | None = None,
-               dimensions: int | None = None, user: str | None = None, **params: Any) -> Any:
+    def create(
+        self, *, input: str | Sequence[str] | Sequence[int] | Sequence[Sequence[int]] | Any,
+        model: str, encoding_format: Literal["float", "base64"] | None | NotGiven = NOT_GIVEN,
+        dimensions: int | None | NotGiven = NOT_GIVEN, user: str | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CreateEmbeddingResponse:
         """Embed one text or a batch.
 
         Parameters
@@ -139,9 +148,14 @@ class Embeddings(Resource):
             Shorter output vectors (text-embedding-3 models; at most the model's dimension).
         user : str, optional
             An end-user id for abuse monitoring.
-        **params
-            Other body fields, and the per-call options ``timeout``, ``max_retries``,
-            ``extra_headers``, ``extra_query``, ``extra_body``.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for this call.
+        extra_body : dict, optional
+            Extra body fields, merged as given (for fields this package does not know yet).
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
@@ -155,16 +169,15 @@ class Embeddings(Resource):
         >>> resp.to_numpy().shape  # doctest: +SKIP
         (2, 1536)
         """
-        extra_body = params.pop("extra_body", None)
-        options = call_options(params)
+        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
+        encoding_format = None if encoding_format is NOT_GIVEN else encoding_format
+        dimensions = None if dimensions is NOT_GIVEN else dimensions
         input = validate_embeddings(input, model, encoding_format, dimensions)
         body: dict[str, Any] = {"input": input, "model": model,
                                 "encoding_format": encoding_format or "base64"}
         if dimensions is not None:
             body["dimensions"] = dimensions
-        if user is not None:
-            body["user"] = user
-        body.update({k: v for k, v in params.items() if v is not None})
+        body.update(given(user=user))
         if extra_body:
             body.update(extra_body)
         if encoding_format is None:

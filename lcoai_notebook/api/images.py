@@ -8,13 +8,15 @@ sent at all (we say so before sending rather than let the proxy answer 422 "File
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .._http import RequestSpec
 from .._models import ImagesResponse
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
 from .._validate_media import validate_image_file, validate_images
-from ._files_arg import form_fields, to_file_tuple
-from ._resource import Resource, call_options
+from ._files_arg import FileInput, form_fields, to_file_tuple
+from ._resource import Resource, call_options, per_call
 
 __all__ = ["Images"]
 
@@ -26,9 +28,22 @@ def _flavor(requester: Any) -> str:
 class Images(Resource):
     """``/images/generations``, ``/images/edits``, ``/images/variations``."""
 
-    def generate(self, *, prompt: str, model: str | None = None, n: int | None = None,
-                 size: str | None = None, quality: str | None = None, style: str | None = None,
-                 response_format: str | None = None, **params: Any) -> Any:
+    def generate(
+        self, *, prompt: str, model: str | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN,
+        size: str | None | NotGiven = NOT_GIVEN, quality: str | None | NotGiven = NOT_GIVEN,
+        style: str | None | NotGiven = NOT_GIVEN,
+        response_format: str | None | NotGiven = NOT_GIVEN,
+        output_format: str | None | NotGiven = NOT_GIVEN,
+        output_compression: int | None | NotGiven = NOT_GIVEN,
+        background: str | None | NotGiven = NOT_GIVEN,
+        moderation: str | None | NotGiven = NOT_GIVEN, user: str | None | NotGiven = NOT_GIVEN,
+        stream: bool | None | NotGiven = NOT_GIVEN,
+        partial_images: int | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ImagesResponse:
         """Generate images from a prompt.
 
         Parameters
@@ -41,34 +56,66 @@ class Images(Resource):
             1–10 images (only 1 for dall-e-3).
         size : str, optional
             ``"1024x1024"`` etc.; the accepted sizes depend on the model.
-        quality, style, response_format : str, optional
-            ``quality`` in standard, hd, low, medium, high, auto; ``style`` vivid or natural
-            (dall-e-3); ``response_format`` url or b64_json (DALL·E).
-        **params
-            ``output_format``, ``output_compression``, ``background``, ``moderation``, ``user``
-            ..., and the per-call options (``timeout``, ``max_retries``, ``extra_headers``,
-            ``extra_query``, ``extra_body``).
+        quality : {"standard", "hd", "low", "medium", "high", "auto"}, optional
+            The model decides which apply.
+        style : {"vivid", "natural"}, optional
+            dall-e-3 only.
+        response_format : {"url", "b64_json"}, optional
+            DALL·E models; GPT image models always return ``b64_json``.
+        output_format : {"png", "jpeg", "webp"}, optional
+            GPT image models.
+        output_compression : int, optional
+            0–100, for jpeg and webp output (GPT image models).
+        background : {"transparent", "opaque", "auto"}, optional
+            GPT image models.
+        moderation : {"low", "auto"}, optional
+            Content moderation level (GPT image models).
+        user : str, optional
+            An end-user id for abuse monitoring.
+        stream, partial_images : optional
+            Streamed partial images are not supported by this client: ``stream=True`` is
+            refused before sending.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for this call.
+        extra_body : dict, optional
+            Extra fields, merged as given (for fields this package does not know yet).
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
         ImagesResponse
             ``data[i].url`` or ``data[i].b64_json``; shown inline in a notebook.
         """
-        extra_body = params.pop("extra_body", None)
-        options = call_options(params)
-        fields = {"prompt": prompt, "model": model, "n": n, "size": size, "quality": quality,
-                  "style": style, "response_format": response_format, **params}
-        fields = {k: v for k, v in fields.items() if v is not None}
-        validate_images("generate", model, fields)
+        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
+        fields = given(prompt=prompt, model=model, n=n, size=size, quality=quality, style=style,
+                       response_format=response_format, output_format=output_format,
+                       output_compression=output_compression, background=background,
+                       moderation=moderation, user=user, stream=stream,
+                       partial_images=partial_images)
+        validate_images("generate", fields.get("model"), fields)
         if extra_body:
             fields.update(extra_body)
         spec = RequestSpec("POST", "/images/generations", json=fields, cast=ImagesResponse,
                            **options)
         return self._request(spec)
 
-    def edit(self, *, image: Any, prompt: str, mask: Any = None, model: str | None = None,
-             n: int | None = None, size: str | None = None, response_format: str | None = None,
-             **params: Any) -> Any:
+    def edit(
+        self, *, image: FileInput | Sequence[FileInput], prompt: str,
+        mask: FileInput | None | NotGiven = NOT_GIVEN, model: str | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN, size: str | None | NotGiven = NOT_GIVEN,
+        response_format: str | None | NotGiven = NOT_GIVEN,
+        quality: str | None | NotGiven = NOT_GIVEN, background: str | None | NotGiven = NOT_GIVEN,
+        output_format: str | None | NotGiven = NOT_GIVEN,
+        output_compression: int | None | NotGiven = NOT_GIVEN,
+        input_fidelity: str | None | NotGiven = NOT_GIVEN,
+        user: str | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ImagesResponse:
         """Edit an image (or several, for GPT image models) following a prompt.
 
         Parameters
@@ -79,22 +126,33 @@ class Images(Resource):
             The edit to make.
         mask : path, bytes, file object or tuple, optional
             A PNG whose transparent areas mark where to edit (``openai`` flavor only).
-        model, n, size, response_format
+        model, n, size, response_format, quality, background, output_format
             As for :meth:`generate`; the model must support edits.
-        **params
-            ``quality``, ``background``, ``output_format``, ``input_fidelity``, ``user`` ..., and
-            the per-call options.
+        output_compression : int, optional
+            0–100, for jpeg and webp output (GPT image models).
+        input_fidelity : {"high", "low"}, optional
+            How closely to keep the input's features (gpt-image-1).
+        user : str, optional
+            An end-user id for abuse monitoring.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for this call.
+        extra_body : dict, optional
+            Extra fields, merged as given (for fields this package does not know yet).
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
         ImagesResponse
         """
-        extra_body = params.pop("extra_body", None)
-        options = call_options(params)
-        fields = {"prompt": prompt, "model": model, "n": n, "size": size,
-                  "response_format": response_format, **params}
-        fields = {k: v for k, v in fields.items() if v is not None}
-        validate_images("edit", model, fields)
+        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
+        fields = given(prompt=prompt, model=model, n=n, size=size,
+                       response_format=response_format, quality=quality, background=background,
+                       output_format=output_format, output_compression=output_compression,
+                       input_fidelity=input_fidelity, user=user)
+        validate_images("edit", fields.get("model"), fields)
         images = image if isinstance(image, list) else [image]
         if not images:
             raise ValueError("image must be an image file or a non-empty list of image files")
@@ -102,7 +160,7 @@ class Images(Resource):
         for upload in uploads:
             validate_image_file("image", upload)
         mask_upload = None
-        if mask is not None:
+        if mask is not None and mask is not NOT_GIVEN:
             mask_upload = to_file_tuple(mask, param="mask")
             validate_image_file("mask", mask_upload, png_only=True)
         files = self._image_parts(uploads, mask_upload)
@@ -112,9 +170,15 @@ class Images(Resource):
                            cast=ImagesResponse, **options)
         return self._request(spec)
 
-    def create_variation(self, *, image: Any, model: str | None = None, n: int | None = None,
-                         size: str | None = None, response_format: str | None = None,
-                         **params: Any) -> Any:
+    def create_variation(
+        self, *, image: FileInput, model: str | None | NotGiven = NOT_GIVEN,
+        n: int | None | NotGiven = NOT_GIVEN,
+        size: str | None | NotGiven = NOT_GIVEN, response_format: str | None | NotGiven = NOT_GIVEN,
+        user: str | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ImagesResponse:
         """Create variations of an image (dall-e-2).
 
         Parameters
@@ -123,19 +187,24 @@ class Images(Resource):
             A square PNG under 4 MB.
         model, n, size, response_format
             ``size`` in 256x256, 512x512, 1024x1024.
-        **params
-            ``user``, and the per-call options.
+        user : str, optional
+            An end-user id for abuse monitoring.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for this call.
+        extra_body : dict, optional
+            Extra fields, merged as given (for fields this package does not know yet).
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
         ImagesResponse
         """
-        extra_body = params.pop("extra_body", None)
-        options = call_options(params)
-        fields = {"model": model, "n": n, "size": size, "response_format": response_format,
-                  **params}
-        fields = {k: v for k, v in fields.items() if v is not None}
-        validate_images("variation", model, fields)
+        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
+        fields = given(model=model, n=n, size=size, response_format=response_format, user=user)
+        validate_images("variation", fields.get("model"), fields)
         upload = to_file_tuple(image, param="image")
         validate_image_file("image", upload, variation=True)
         files = self._image_parts([upload], None)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import ItemsView, Iterator, KeysView, ValuesView
 from typing import Any
 
-from .._http import RequestSpec
 from .._models import Result, wrap
-from .._wire import check_path_value
-from ._resource import Resource, call_options
+from ._resource import Resource
+from ._spec import make_spec, require_id
 
 __all__ = ["ModelList", "Models"]
 
@@ -55,15 +54,6 @@ class ModelList(Result):
             (", ...)" if len(self) > 8 else ")")
 
 
-def _model_id(model: Any) -> str:
-    """A model id for the path (the shared path-id rule: no ``/``, ``..``, ``?`` ...)."""
-    if not isinstance(model, str):
-        raise TypeError(f"model must be a model id string (got {type(model).__name__})")
-    if not model.strip():
-        raise ValueError(f"model must be a non-empty model id (got {model!r})")
-    return check_path_value(model, "model")
-
-
 class Models(Resource):
     """``/models``."""
 
@@ -81,7 +71,7 @@ class Models(Resource):
         ModelList
             Iterable over the models (each with ``id``, ``created``, ``owned_by``).
         """
-        return self._request(self._spec("GET", "/models", params, cast=ModelList))
+        return self._request(make_spec("GET", "/models", params, cast=ModelList))
 
     def retrieve(self, model: str, **params: Any) -> Any:
         """One model's ``{id, object, created, owned_by}``.
@@ -97,7 +87,8 @@ class Models(Resource):
         -------
         Result
         """
-        return self._request(self._spec("GET", "/models/{model}", params, model=_model_id(model)))
+        return self._request(make_spec("GET", "/models/{model}", params,
+                                       path_params={"model": require_id(model, "model")}))
 
     def delete(self, model: str, **params: Any) -> Any:
         """Delete a fine-tuned model you own.
@@ -114,15 +105,5 @@ class Models(Resource):
         Result
             ``{"id", "object": "model", "deleted": true}``.
         """
-        return self._request(self._spec("DELETE", "/models/{model}", params,
-                                        model=_model_id(model)))
-
-    @staticmethod
-    def _spec(method: str, path: str, params: dict[str, Any], *, cast: Any = Result,
-              model: str | None = None) -> RequestSpec:
-        params.pop("extra_body", None)  # these requests have no body
-        options = call_options(params)
-        if params:
-            raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(params))}")
-        path_params = {} if model is None else {"model": model}
-        return RequestSpec(method, path, path_params=path_params, cast=cast, **options)
+        return self._request(make_spec("DELETE", "/models/{model}", params,
+                                       path_params={"model": require_id(model, "model")}))

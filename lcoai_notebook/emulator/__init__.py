@@ -41,6 +41,10 @@ class Emulator:
         own: ``"buffered"`` for ``"lowcodeapi"`` (the service sends a stream in one piece),
         ``"incremental"`` for ``"openai"``. A request may override it with the
         ``X-Emulator-Stream`` header.
+    cassette : path, optional
+        A recording made with ``lcoai_notebook.connect(record=...)`` in the same flavor: requests
+        it holds get the recorded answers (streams as streams) before the emulator's own routes,
+        so any OpenAI client can replay a course; everything else is emulated.
     **config
         Any other :class:`EmuConfig` field (``fault_rate``, ``latency``, ``api_tokens`` ...).
 
@@ -52,17 +56,27 @@ class Emulator:
     """
 
     def __init__(self, flavor: str = "lowcodeapi", port: int = 0,
-                 stream_mode: str | None = None, **config: Any) -> None:
+                 stream_mode: str | None = None, cassette: Any = None,
+                 **config: Any) -> None:
         unknown = sorted(set(config) - set(_CONFIG_FIELDS))
         if unknown:
             raise TypeError(f"Emulator() got unknown option(s) {', '.join(unknown)}; accepted: "
-                            f"flavor, port, stream_mode, {', '.join(_CONFIG_FIELDS[2:])}")
+                            f"flavor, port, stream_mode, cassette, {', '.join(_CONFIG_FIELDS[2:])}")
         if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
             raise ValueError(f"port must be an int between 0 and 65535, got {port!r}")
         from ._app import EmuApp
 
         self.config = EmuConfig(flavor=flavor, stream_mode=stream_mode, **config)
         self.app: EmuApp = EmuApp(self.config)
+        if cassette is not None:
+            from .._cassette import Cassette
+
+            recording = Cassette(cassette)
+            if (recording.flavor or "lowcodeapi") != flavor:
+                raise ValueError(f"the recording {recording.path.name!r} was made with flavor="
+                                 f"{recording.flavor!r}; pass Emulator(flavor="
+                                 f"{recording.flavor!r}, cassette=...)")
+            self.app.cassette = recording
         self.port = port
         self._server: Any = None
 

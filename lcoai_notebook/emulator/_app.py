@@ -1,6 +1,6 @@
 """The emulator's framework-free core: one request in, one :class:`EmuResponse` out.
 
-``EmuApp.handle`` applies, around the route handlers of ``_router.ROUTES``, everything that is
+``EmuApp.handle`` applies, around the route handlers of ``_routes.ROUTES``, everything that is
 not content: the flavor (LowCodeAPI envelope, ``api_token`` query auth, New/Old path formats,
 nested errors, the 422 "File missing" of upload routes; or plain OpenAI with bearer auth and real
 rate-limit headers), faults, latency and the SSE stream mode. The loopback server (``_server``)
@@ -15,7 +15,6 @@ and may carry ``shutdown_date``.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 import re
 import threading
@@ -27,20 +26,18 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from .._catalog import known_models
+from .._config import check_flavor
 from ._config import EmuConfig
 from ._errors import EmuError, server_error
 from ._faults import Fault, FaultDrawer, fault_error, parse_fault_header
-from ._router import ROUTES, SSE, EmuRequest, Raw, Route, strict_loads
+from ._router import SSE, EmuRequest, Raw, Route, strict_loads
+from ._routes import ROUTES
 from ._stream import dumps, primed, sse_bytes
 
 __all__ = ["EmuApp", "EmuResponse"]
 
 log = logging.getLogger("lcoai_notebook.emulator")
 
-#: Every module that registers routes, imported by the first EmuApp.
-ROUTE_MODULES = ("_models_routes", "_chat", "_embeddings", "_images", "_audio", "_moderation",
-                 "_files", "_fine_tuning", "_batches", "_assistants", "_vector_stores",
-                 "_completions", "_vector_search", "_uploads", "_responses", "_stored_chat")
 #: Route templates only the plain OpenAI wire has: LowCodeAPI's OpenAI provider defines none of
 #: them (reference/lowcodeapi-openai-endpoints.json), so its flavor answers them as unknown routes.
 OPENAI_ONLY_PREFIXES = ("/v1/responses", "/v1/chat/completions/")
@@ -74,21 +71,6 @@ _LIMIT_TOKENS = 2_000_000
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _MALFORMED = b'{"message": "Request completed", "provider": "openai", "result": {"id": "'
 _DROPPED = b'{"message": "Request completed", "provider": "openai", "result": {'
-
-_routes_loaded = False
-_routes_lock = threading.Lock()
-
-
-def _load_routes() -> None:
-    global _routes_loaded
-    with _routes_lock:
-        if _routes_loaded:
-            return
-        for name in ROUTE_MODULES:
-            full = f"{__package__}.{name}"
-            importlib.import_module(full)
-        _routes_loaded = True
-
 
 def _retry_count(hdrs: Mapping[str, str]) -> int:
     """How many times the client says it has retried this request (0 when it does not say)."""
@@ -187,10 +169,13 @@ class EmuApp:
         Settings; the defaults emulate LowCodeAPI with buffered streaming.
     """
 
+    #: A recording (``lcoai_notebook._cassette.Cassette``) answered before the routes, or None;
+    #: set by ``Emulator(cassette=...)``.
+    cassette: Any = None
+
     def __init__(self, config: EmuConfig | None = None) -> None:
         config = config if config is not None else EmuConfig()
-        if config.flavor not in ("lowcodeapi", "openai"):
-            raise ValueError(f"flavor must be 'lowcodeapi' or 'openai', got {config.flavor!r}")
+        check_flavor(config.flavor)
         if config.stream_mode not in ("incremental", "buffered"):
             raise ValueError("stream_mode must be 'incremental' or 'buffered', "
                              f"got {config.stream_mode!r}")
@@ -200,7 +185,6 @@ class EmuApp:
                              f"got {config.path_formats!r}")
         if config.latency < 0:
             raise ValueError(f"latency must be >= 0 seconds, got {config.latency!r}")
-        _load_routes()
         self.config = config
         self.lock = threading.RLock()
         #: id -> model row (catalog rows copied, plus fine-tuned ``ft:`` models); use ``.lock``.
@@ -377,6 +361,10 @@ class EmuApp:
         query_pairs = list(query_list)
         query = dict(query_pairs)
         lowcode = self.config.flavor == "lowcodeapi"
+        if self.cassette is not None:
+            replayed = self._from_cassette(method, raw_path, query_pairs, hdrs, bytes(body))
+            if replayed is not None:
+                return replayed
         site = self._lowcode_site(method, raw_path, hdrs) if lowcode else None
         if site is not None:
             return site
@@ -441,6 +429,20 @@ class EmuApp:
         except EmuError as exc:
             return self._error(exc, meta, self.config.latency)
         return self._success(result, meta, delay, stream_mode, fault)
+
+    def _from_cassette(self, method: str, raw_path: str, query_pairs: list[tuple[str, str]],
+                       hdrs: dict[str, str], body: bytes) -> EmuResponse | None:
+        """The recorded answer to a request the cassette holds (any credential accepted: the
+        recording is what is served), else None and the routes answer."""
+        prefix = _LC_PREFIX if self.config.flavor == "lowcodeapi" else "/v1"
+        path = unquote(raw_path)
+        path = path[len(prefix):] if path.startswith(prefix + "/") else path
+        found = self.cassette.answer(method, path, query_pairs, hdrs.get("content-type", ""),
+                                     body)
+        if found is None:
+            return None
+        status, headers, content = found
+        return EmuResponse(status, headers, content)
 
     # -- routing -----------------------------------------------------------------------------
 

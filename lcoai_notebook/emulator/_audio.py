@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import EmuError, invalid, missing
-from ._router import SSE, EmuRequest, Raw, Upload, route
+from ._router import SSE, EmuRequest, Raw, Upload
 from ._text import (
     check_enum,
     check_model,
@@ -480,13 +480,11 @@ def _transcribe(req: EmuRequest, task: str) -> dict[str, Any] | Raw:
     return body
 
 
-@route("POST", "/v1/audio/transcriptions")
 def create_transcription(req: EmuRequest) -> dict[str, Any] | Raw:
     """Transcribe the upload (json, text, srt, vtt or verbose_json), timed by its duration."""
     return _transcribe(req, "transcribe")
 
 
-@route("POST", "/v1/audio/translations")
 def create_translation(req: EmuRequest) -> dict[str, Any] | Raw:
     """Translate the upload into English (same formats as transcriptions)."""
     return _transcribe(req, "translate")
@@ -567,7 +565,6 @@ def synthesize(text: str, voice: str, speed: float, rate: int = _RATE) -> np.nda
     return out
 
 
-@route("POST", "/v1/audio/speech")
 def create_speech(req: EmuRequest) -> Raw:
     """Deterministic speech-like audio for ``input`` (WAV, or raw PCM for ``pcm``)."""
     body = req.json()

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._errors import invalid, missing
 from ._files import add_file, need_file
-from ._router import EmuRequest, route, strict_loads
+from ._router import EmuRequest, strict_loads
 from ._store import (
     Collection,
     check_metadata,
@@ -224,7 +224,6 @@ def _batch_object(app: Any, rec: dict[str, Any]) -> dict[str, Any]:
     return drop_none(obj, _OPTIONAL)
 
 
-@route("POST", "/v1/batches")
 def create_batch(req: EmuRequest) -> dict[str, Any]:
     body = req.json()
     app = req.app
@@ -276,7 +275,6 @@ def create_batch(req: EmuRequest) -> dict[str, Any]:
         return _batch_object(app, rec)
 
 
-@route("GET", "/v1/batches")
 def list_batches(req: EmuRequest) -> dict[str, Any]:
     app = req.app
     with app.lock:
@@ -293,7 +291,6 @@ def _need(req: EmuRequest) -> dict[str, Any]:
         return _batches(req.app).need(req.path_params["batch_id"], "batch", param="batch_id")
 
 
-@route("GET", "/v1/batches/{batch_id}")
 def retrieve_batch(req: EmuRequest) -> dict[str, Any]:
     rec = _need(req)
     _maybe_execute(req.app, rec)
@@ -301,7 +298,6 @@ def retrieve_batch(req: EmuRequest) -> dict[str, Any]:
         return _batch_object(req.app, rec)
 
 
-@route("POST", "/v1/batches/{batch_id}/cancel")
 def cancel_batch(req: EmuRequest) -> dict[str, Any]:
     rec = _need(req)
     with req.app.lock:

@@ -34,7 +34,7 @@ from ._cues import READ_LIMIT, Reading, content_text, read_conversation, topic_p
 from ._errors import invalid, missing
 from ._jsonmode import json_object_reply, schema_instance
 from ._reply import compose_reply
-from ._router import SSE, EmuRequest, route
+from ._router import SSE, EmuRequest
 from ._stored_chat import remember
 from ._text import (
     check_bool,
@@ -341,7 +341,6 @@ def _choose_tool(tools: list[dict[str, Any]], choice: Any, text: str) -> dict[st
     return _tool_fn(tools[best])
 
 
-@route("POST", "/v1/chat/completions")
 def create_chat_completion(req: EmuRequest) -> dict[str, Any] | SSE:
     """Validate like OpenAI, then build ``n`` deterministic choices (JSON or SSE chunks)."""
     body = req.json()

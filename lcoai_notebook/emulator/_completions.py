@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ._errors import EmuError, invalid
-from ._router import SSE, EmuRequest, route
+from ._router import SSE, EmuRequest
 from ._text import (
     MISSING_MODEL,
     check_bool,
@@ -84,7 +84,6 @@ def _logprobs(text: str, offset: int, k: int, seed: Any) -> dict[str, Any]:
     return {"tokens": tokens, "token_logprobs": lps, "top_logprobs": top, "text_offset": offsets}
 
 
-@route("POST", "/v1/completions")
 def create_completion(req: EmuRequest) -> dict[str, Any] | SSE:
     body = req.json()
     app = req.app

@@ -380,8 +380,8 @@ def _compare(text: str) -> tuple[str, str] | None:
             # At most six words each side: an unbounded run is quadratic on long text.
             r"\b([\w'-]+(?: [\w'-]+){0,5}) (?:vs\.?|versus) ([\w'-]+(?: [\w'-]+){0,5}?)"
             r"(?:[?.!,]|$)",
-            r"\b(?:which is better|should i (?:use|choose|pick)|better)[,:]? (.{1,80}?) or (.{1,80}?)"
-            r"(?:[?.!]|$)")
+            r"\b(?:which is better|should i (?:use|choose|pick)|better)[,:]? (.{1,80}?) or "
+            r"(.{1,80}?)(?:[?.!]|$)")
     low = text.lower()
     if not any(w in low for w in ("between", "compare", " vs", "versus", "better")):
         return None

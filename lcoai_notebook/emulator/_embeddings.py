@@ -37,7 +37,7 @@ import numpy as np
 
 from ._concepts import CONCEPTS, RELATED
 from ._errors import invalid, missing
-from ._router import EmuRequest, route
+from ._router import EmuRequest
 from ._text import check_enum, check_int, check_model, count_tokens, stable_hash, type_error
 
 __all__ = ["create_embedding", "embed_texts", "stem"]
@@ -391,7 +391,6 @@ def _check_input(body: dict[str, Any]) -> list[str] | list[list[int]]:
     raise invalid(_INVALID_INPUT, param="input")
 
 
-@route("POST", "/v1/embeddings")
 def create_embedding(req: EmuRequest) -> dict[str, Any]:
     """Validate like OpenAI, then embed every input (float lists or base64 float32)."""
     body = req.json()

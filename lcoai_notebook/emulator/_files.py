@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import invalid, missing
-from ._router import EmuRequest, Raw, route, strict_loads
+from ._router import EmuRequest, Raw, strict_loads
 from ._store import Collection, collection, list_page
 
 __all__ = ["UPLOAD_PURPOSES", "add_file", "file_object", "need_file"]
@@ -98,7 +98,6 @@ def _expires_after(fields: dict[str, Any]) -> int | None:
     return secs
 
 
-@route("POST", "/v1/files")
 def create_file(req: EmuRequest) -> dict[str, Any]:
     fields, uploads = req.form()
     parts = uploads.get("file") or []
@@ -123,7 +122,6 @@ def create_file(req: EmuRequest) -> dict[str, Any]:
         return add_file(req.app, upload.filename, upload.content, purpose, expires)
 
 
-@route("GET", "/v1/files")
 def list_files(req: EmuRequest) -> dict[str, Any]:
     purpose = req.query.get("purpose") or None
     with req.app.lock:
@@ -133,13 +131,11 @@ def list_files(req: EmuRequest) -> dict[str, Any]:
             allow_before=False)
 
 
-@route("GET", "/v1/files/{file_id}")
 def retrieve_file(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         return file_object(need_file(req.app, req.path_params["file_id"]))
 
 
-@route("DELETE", "/v1/files/{file_id}")
 def delete_file(req: EmuRequest) -> dict[str, Any]:
     file_id = req.path_params["file_id"]
     with req.app.lock:
@@ -148,7 +144,6 @@ def delete_file(req: EmuRequest) -> dict[str, Any]:
     return {"id": file_id, "object": "file", "deleted": True}
 
 
-@route("GET", "/v1/files/{file_id}/content")
 def download_file(req: EmuRequest) -> Raw:
     with req.app.lock:
         rec = need_file(req.app, req.path_params["file_id"])

@@ -20,7 +20,7 @@ from typing import Any
 
 from ._errors import invalid, missing
 from ._files import add_file, need_file
-from ._router import EmuRequest, route, strict_loads
+from ._router import EmuRequest, strict_loads
 from ._store import (
     Collection,
     check_metadata,
@@ -341,7 +341,6 @@ def _job_object(app: Any, rec: dict[str, Any]) -> dict[str, Any]:
 
 # -- routes -------------------------------------------------------------------------------------
 
-@route("POST", "/v1/fine_tuning/jobs")
 def create_job(req: EmuRequest) -> dict[str, Any]:
     body = req.json()
     app = req.app
@@ -411,7 +410,6 @@ def _metadata_filter(query: dict[str, str]) -> dict[str, str]:
     return out
 
 
-@route("GET", "/v1/fine_tuning/jobs")
 def list_jobs(req: EmuRequest) -> dict[str, Any]:
     wanted = _metadata_filter(req.query)
 
@@ -439,13 +437,11 @@ def _need_job(req: EmuRequest) -> dict[str, Any]:
     return _jobs(req.app).need(job_id, "fine-tuning job", param="fine_tuning_job_id")
 
 
-@route("GET", "/v1/fine_tuning/jobs/{fine_tuning_job_id}")
 def retrieve_job(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         return _job_object(req.app, _need_job(req))
 
 
-@route("POST", "/v1/fine_tuning/jobs/{fine_tuning_job_id}/cancel")
 def cancel_job(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         rec = _need_job(req)
@@ -478,7 +474,6 @@ def _cursor_page(items: list[dict[str, Any]], query: dict[str, str], default_lim
     return page
 
 
-@route("GET", "/v1/fine_tuning/jobs/{fine_tuning_job_id}/events")
 def list_events(req: EmuRequest) -> dict[str, Any]:
     app = req.app
     with app.lock:
@@ -501,7 +496,6 @@ def list_events(req: EmuRequest) -> dict[str, Any]:
     return _cursor_page(events, req.query, 20, ids=False)
 
 
-@route("GET", "/v1/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints")
 def list_checkpoints(req: EmuRequest) -> dict[str, Any]:
     app = req.app
     with app.lock:

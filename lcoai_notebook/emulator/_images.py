@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import invalid, missing, not_found
-from ._router import EmuRequest, Raw, Upload, route
+from ._router import EmuRequest, Raw, Upload
 from ._text import (
     check_enum,
     check_int,
@@ -243,7 +243,6 @@ def _store_url(req: EmuRequest, png: bytes) -> str:
     return f"http://{host}{prefix}/v1/_emulator/images/{name}"
 
 
-@route("GET", "/v1/_emulator/images/{name}")
 def get_stored_image(req: EmuRequest) -> Raw:
     """The PNG behind a ``url`` returned by an images route (emulator only)."""
     images = req.app.store("images", OrderedDict)
@@ -255,7 +254,6 @@ def get_stored_image(req: EmuRequest) -> Raw:
 
 
 # --------------------------------------------------------------------------- routes
-@route("POST", "/v1/images/generations")
 def create_image(req: EmuRequest) -> dict[str, Any]:
     """Draw ``n`` PNGs for the prompt at the requested size."""
     body = req.json()
@@ -296,7 +294,6 @@ def _check_image(up: Upload, row: dict[str, Any], label: str, param: str) -> tup
     return size or (1024, 1024)
 
 
-@route("POST", "/v1/images/edits")
 def create_image_edit(req: EmuRequest) -> dict[str, Any]:
     """Edit uploaded image(s) (parts ``image``/``image[]``, or ``file`` on LowCodeAPI)."""
     fields, files = req.form()
@@ -328,7 +325,6 @@ def create_image_edit(req: EmuRequest) -> dict[str, Any]:
     return _respond(req, model, row, opts, prompt, salt, image_tokens=323 * len(images))
 
 
-@route("POST", "/v1/images/variations")
 def create_image_variation(req: EmuRequest) -> dict[str, Any]:
     """Variations of one square PNG (dall-e-2)."""
     fields, files = req.form()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import EmuError
-from ._router import EmuRequest, route
+from ._router import EmuRequest
 
 __all__ = ["model_object"]
 
@@ -24,14 +24,12 @@ def _not_found(model: str) -> EmuError:
                     param="model", code="model_not_found")
 
 
-@route("GET", "/v1/models")
 def list_models(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         rows = list(req.app.models.values())
     return {"object": "list", "data": [model_object(r) for r in rows]}
 
 
-@route("GET", "/v1/models/{model}")
 def retrieve_model(req: EmuRequest) -> dict[str, Any]:
     model = req.path_params["model"]
     with req.app.lock:
@@ -41,7 +39,6 @@ def retrieve_model(req: EmuRequest) -> dict[str, Any]:
     return model_object(row)
 
 
-@route("DELETE", "/v1/models/{model}")
 def delete_model(req: EmuRequest) -> dict[str, Any]:
     model = req.path_params["model"]
     with req.app.lock:

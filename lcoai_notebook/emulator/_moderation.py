@@ -30,7 +30,7 @@ import re
 from typing import Any
 
 from ._errors import invalid, missing
-from ._router import EmuRequest, route
+from ._router import EmuRequest
 from ._text import stable_hash, type_error
 
 __all__ = ["CATEGORIES", "create_moderation", "score_text"]
@@ -275,7 +275,6 @@ def _result(texts: list[str], images: list[str], model: str, omni: bool) -> dict
             "category_scores": scores, "category_applied_input_types": applied}
 
 
-@route("POST", "/v1/moderations")
 def create_moderation(req: EmuRequest) -> dict[str, Any]:
     """One result per input string, or one for a list of multimodal parts."""
     body = req.json()

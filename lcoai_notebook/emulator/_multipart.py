@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ._errors import EmuError
-from ._router import Upload
 
-__all__ = ["parse_multipart"]
+__all__ = ["Upload", "parse_multipart"]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded multipart file part."""
+
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
 
 
 def _bad(detail: str) -> EmuError:
@@ -44,6 +53,11 @@ def parse_multipart(
         400 ``invalid_request_error`` for a wrong content type, a missing boundary or a malformed
         body.
     """
+    return _typed_parts(_raw_parts(_boundary(content_type), body))
+
+
+def _boundary(content_type: str) -> bytes:
+    """The boundary of a ``multipart/form-data`` content type, or a 400."""
     ctype, params = parse_options_header(content_type or "")
     if ctype != b"multipart/form-data":
         shown = content_type or "none"
@@ -51,11 +65,18 @@ def parse_multipart(
     boundary = params.get(b"boundary")
     if not boundary:
         raise _bad("the Content-Type header has no boundary.")
+    return boundary
 
+
+_Part = tuple[dict[bytes, bytes], list[Any]]
+
+
+def _raw_parts(boundary: bytes, body: bytes | bytearray) -> list[_Part]:
+    """Each part's headers (names lower-cased) and data pieces, or a 400 for a malformed body."""
     # A part's data is kept as views into ``body`` where the parser hands out slices of it (the
     # parser's own look-behind buffer is reused, so those pieces are copied): an upload then
     # costs the body plus one copy of each part, not three.
-    parts: list[tuple[dict[bytes, bytes], list[Any]]] = []
+    parts: list[_Part] = []
     state: dict[str, Any] = {"field": b"", "value": b"", "ended": False}
     whole = memoryview(body)
 
@@ -94,7 +115,11 @@ def parse_multipart(
     if not state["ended"]:
         # A body cut short never reaches the closing boundary.
         raise _bad("the body ends before the closing boundary.")
+    return parts
 
+
+def _typed_parts(parts: list[_Part]) -> tuple[dict[str, Any], dict[str, list[Upload]]]:
+    """Text fields and file uploads from the raw parts (see :func:`parse_multipart`)."""
     fields: dict[str, Any] = {}
     files: dict[str, list[Upload]] = {}
     for headers, pieces in parts:

@@ -34,7 +34,7 @@ from typing import Any
 
 from ._cues import content_text, topic_phrases
 from ._errors import EmuError, invalid, missing, not_found
-from ._router import SSE, EmuRequest, route
+from ._router import SSE, EmuRequest
 from ._store import Collection, check_metadata, collection, list_page, steps_elapsed
 from ._text import check_model, enum_error, stable_hash, type_error
 
@@ -459,7 +459,6 @@ def _pending(resp: dict[str, Any], status: str) -> dict[str, Any]:
     return out
 
 
-@route("POST", "/v1/responses")
 def create_response(req: EmuRequest) -> dict[str, Any] | SSE:
     """Validate like the service, compose the reply through the chat route, store it."""
     app = req.app
@@ -612,7 +611,6 @@ def _stored(req: EmuRequest) -> dict[str, Any]:
     return rec
 
 
-@route("GET", "/v1/responses/{response_id}")
 def retrieve_response(req: EmuRequest) -> dict[str, Any]:
     """The stored response (its state now, for a background one)."""
     if req.query.get("stream", "").lower() == "true":
@@ -622,7 +620,6 @@ def retrieve_response(req: EmuRequest) -> dict[str, Any]:
         return _response(_stored(req), req.app)
 
 
-@route("DELETE", "/v1/responses/{response_id}")
 def delete_response(req: EmuRequest) -> dict[str, Any]:
     """Forget the response (its input items go with it)."""
     with req.app.lock:
@@ -634,7 +631,6 @@ def delete_response(req: EmuRequest) -> dict[str, Any]:
     return {"id": rec["final"]["id"], "object": "response", "deleted": True}
 
 
-@route("POST", "/v1/responses/{response_id}/cancel")
 def cancel_response(req: EmuRequest) -> dict[str, Any]:
     """Cancel a background response still queued or in progress."""
     with req.app.lock:
@@ -653,7 +649,6 @@ def cancel_response(req: EmuRequest) -> dict[str, Any]:
         return rec["cancelled"]
 
 
-@route("GET", "/v1/responses/{response_id}/input_items")
 def list_input_items(req: EmuRequest) -> dict[str, Any]:
     """A cursor page of the response's input items (newest first by default)."""
     with req.app.lock:

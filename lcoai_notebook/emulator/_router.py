@@ -1,10 +1,11 @@
-"""Route table and the framework-free request/response types of the emulator.
+"""The route handler contract and the framework-free request/response types of the emulator.
 
-CONTRACT (every emulator module relies on exactly this)
--------------------------------------------------------
-Route modules register handlers with ``@route(METHOD, "/v1/...{param}...")``. The template is the
-OpenAI path *with* ``/v1`` and ``{name}`` placeholders (the New format). The app derives the Old
-format (``/v1/models/model?model=X``) from the same template.
+CONTRACT (every emulator module relies on exactly this; as code: :class:`RouteHandler` and
+:class:`AppServices`, checked by ``tests/test_contracts.py``)
+-------------------------------------------------------------------------------------------
+Every route is a row ``(METHOD, "/v1/...{param}...", handler)`` of the one table in
+:mod:`._routes`. The template is the OpenAI path *with* ``/v1`` and ``{name}`` placeholders (the
+New format). The app derives the Old format (``/v1/models/model?model=X``) from the same template.
 
 A handler is ``def handler(req: EmuRequest) -> dict | Raw | SSE`` and may raise :class:`EmuError`
 (OpenAI-shaped 4xx/5xx). The app, not the handler, applies the flavor (LowCodeAPI envelope and
@@ -18,6 +19,9 @@ loopback server and the in-process httpx transport.
   ``data: {...}`` event); the app appends ``data: [DONE]`` and decides incremental vs buffered.
   ``SSE(events, named=True)`` yields ``(event_name, dict)`` pairs (Assistants streams);
   ``SSE(..., done=False)`` ends without ``[DONE]`` (Responses streams).
+
+``req.app`` offers the handler exactly :class:`AppServices`: per-instance stores and ids, the
+clock, the configuration, the model table, and ``dispatch`` to call another route.
 """
 
 from __future__ import annotations
@@ -26,14 +30,17 @@ import json
 import math
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
+from ._config import EmuConfig
 from ._errors import EmuError
+from ._multipart import Upload, parse_multipart
 
-__all__ = ["ROUTES", "SSE", "EmuRequest", "JSONTooLarge", "Raw", "Route", "Upload", "json_cost",
-           "match_route", "route", "strict_loads"]
+__all__ = ["SSE", "AppServices", "EmuRequest", "JSONTooLarge", "Raw", "Route", "RouteHandler",
+           "Upload", "compile_route", "compile_routes", "json_cost", "match_route",
+           "strict_loads"]
 
 
 @dataclass(frozen=True)
@@ -51,20 +58,50 @@ class SSE:
     done: bool = True
 
 
-@dataclass(frozen=True)
-class Upload:
-    """One uploaded multipart file part."""
+@runtime_checkable
+class RouteHandler(Protocol):
+    """A route handler: one request in, a ``dict`` (JSON), :class:`Raw` or :class:`SSE` out; or
+    an :class:`EmuError` raised. Synchronous, and blind to HTTP and the flavor."""
 
-    filename: str
-    content: bytes
-    content_type: str = "application/octet-stream"
+    def __call__(self, req: EmuRequest) -> dict[str, Any] | Raw | SSE: ...
+
+
+@runtime_checkable
+class AppServices(Protocol):
+    """What a handler may use of ``req.app`` (``EmuApp`` implements it; so does the tests' stub).
+
+    Stateful routes keep their objects in ``store(name, factory)`` under ``lock``; ids come from
+    ``new_id(prefix)``; times from ``now()`` (Unix seconds, for ``created`` fields) and
+    ``monotonic()`` (schedules); ``dispatch`` runs another route as plain OpenAI (a run's reply
+    is a chat completion) and returns ``(status, body)``.
+    """
+
+    config: EmuConfig
+    #: A ``threading.RLock`` guarding the stores and the model table.
+    lock: Any
+    #: id -> model row; read and change under ``lock``.
+    models: dict[str, dict[str, Any]]
+
+    def store(self, name: str, factory: Callable[[], Any]) -> Any: ...
+
+    def new_id(self, prefix: str) -> str: ...
+
+    def now(self) -> int: ...
+
+    def monotonic(self) -> float: ...
+
+    def require_model(self, model_id: Any, kinds: Iterable[str] = ("chat",),
+                      param: str = "model") -> dict[str, Any]: ...
+
+    def dispatch(self, method: str, path: str,
+                 json: Any = None) -> tuple[int, dict[str, Any]]: ...
 
 
 @dataclass
 class Route:
     method: str
     template: str
-    handler: Callable[[EmuRequest], Any]
+    handler: RouteHandler
     regex: re.Pattern[str]
     params: tuple[str, ...]
     old_path: str
@@ -74,32 +111,27 @@ class Route:
     parts: tuple[str | None, ...] = ()
 
 
-ROUTES: list[Route] = []
+def compile_route(method: str, template: str, handler: RouteHandler) -> Route:
+    """The :class:`Route` for ``METHOD template`` (New-format template with ``{param}``s)."""
+    params = tuple(re.findall(r"\{(\w+)\}", template))
+    pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
+    old = re.sub(r"\{(\w+)\}", r"\1", template)
+    parts = tuple(None if re.fullmatch(r"\{\w+\}", p) else p for p in template.split("/"))
+    return Route(method.upper(), template, handler, re.compile(pattern), params, old, parts)
 
 
-def route(method: str, template: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``handler`` for ``METHOD template`` (New-format template with ``{param}``s)."""
-
-    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        params = tuple(re.findall(r"\{(\w+)\}", template))
-        pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
-        old = re.sub(r"\{(\w+)\}", r"\1", template)
-        parts = tuple(None if re.fullmatch(r"\{\w+\}", p) else p for p in template.split("/"))
-        ROUTES.append(Route(method.upper(), template, fn, re.compile(pattern), params, old,
-                            parts))
-        return fn
-
-    return deco
+def compile_routes(table: Iterable[tuple[str, str, RouteHandler]]) -> list[Route]:
+    """The routes of a table of ``(METHOD, template, handler)`` rows, in order."""
+    return [compile_route(method, template, handler) for method, template, handler in table]
 
 
-def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-    """The route and New-format path parameters for ``path`` (``/v1/...``), or None."""
-    for r in ROUTES:
-        if r.method == method:
-            m = r.regex.match(path)
-            if m:
-                return r, m.groupdict()
-    return None
+def match_route(method: str, path: str,
+                routes: Sequence[Route]) -> tuple[Route, dict[str, str]] | None:
+    """The route and New-format path parameters for ``path`` (``/v1/...``), or None; the most
+    literal template wins, as in the app (``/v1/threads/runs`` over ``/v1/threads/{id}``)."""
+    matches = [(r, m.groupdict()) for r in routes if r.method == method
+               for m in [r.regex.match(path)] if m]
+    return min(matches, key=lambda rm: len(rm[0].params)) if matches else None
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -263,8 +295,8 @@ class EmuRequest:
     headers: dict[str, str]
     #: The body as read (a bytearray from the HTTP shells: they read into one buffer).
     body: bytes | bytearray
-    # the EmuApp: .config, .store(name, factory), .lock, .new_id(prefix), .now(), .dispatch
-    app: Any
+    #: The app's services (:class:`AppServices`): an ``EmuApp``, or the tests' one stub.
+    app: AppServices
     _json: Any = field(default=None, repr=False)
     _form: Any = field(default=None, repr=False)
 
@@ -304,8 +336,6 @@ class EmuRequest:
     def form(self) -> tuple[dict[str, Any], dict[str, list[Upload]]]:
         """Multipart fields (``name[]`` repeated fields become lists under ``name``) and files."""
         if self._form is None:
-            from ._multipart import parse_multipart
-
             self._form = parse_multipart(self.content_type, self.body)
         return self._form
 

@@ -1,4 +1,4 @@
-"""Runs and run steps of the Assistants API (routes registered through :mod:`._assistants`).
+"""Runs and run steps of the Assistants API (their routes are listed in :mod:`._routes`).
 
 A run's reply is made by the emulator's own chat route (``app.dispatch``) over the thread's
 messages, with the assistant's (or the run's) model and instructions. Function tools are offered
@@ -20,20 +20,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._assistants import (
-    ACTIVE_RUN,
-    active_run,
-    add_message,
-    assistant_record,
-    check_reasoning_effort,
-    check_response_format,
-    check_tools,
-    make_message,
-    new_thread,
-    thread_record,
-)
 from ._errors import invalid, missing
-from ._router import SSE, EmuRequest, route
+from ._router import SSE, EmuRequest
 from ._store import (
     Collection,
     check_metadata,
@@ -44,8 +32,19 @@ from ._store import (
     opt_str,
     steps_elapsed,
 )
+from ._threads import (
+    ACTIVE_RUN,
+    add_message,
+    assistant_record,
+    check_reasoning_effort,
+    check_response_format,
+    check_tools,
+    make_message,
+    new_thread,
+    threads,
+)
 
-__all__ = ["advance_thread", "run_status"]
+__all__ = ["active_run", "advance_thread", "run_status", "thread_item", "thread_record"]
 
 _TERMINAL = ("cancelled", "failed", "completed", "incomplete", "expired")
 _MAX_TOOL_ROUNDS = 5
@@ -216,6 +215,18 @@ def advance_thread(app: Any, thread: dict[str, Any]) -> None:
 
 # -- creating runs ------------------------------------------------------------------------------
 
+def thread_record(app: Any, thread_id: str) -> dict[str, Any]:
+    """The thread's record with its runs brought up to date (call under ``app.lock``)."""
+    thread = threads(app).need(thread_id, "thread", param="thread_id")
+    advance_thread(app, thread)
+    return thread
+
+
+def active_run(app: Any, thread: dict[str, Any]) -> dict[str, Any] | None:
+    """The thread's run that is still going, or None."""
+    return next((r for r in thread["runs"].values() if run_status(r) in ACTIVE_RUN), None)
+
+
 def _tool_choice(value: Any, tools: list[dict[str, Any]]) -> Any:
     if value is None:
         return "auto"
@@ -366,7 +377,6 @@ def _play(app: Any, thread: dict[str, Any], rec: dict[str, Any],
     return events
 
 
-@route("POST", "/v1/threads/{thread_id}/runs")
 def create_run(req: EmuRequest) -> dict[str, Any] | SSE:
     app = req.app
     body = req.json()
@@ -380,7 +390,6 @@ def create_run(req: EmuRequest) -> dict[str, Any] | SSE:
         return _public(rec)
 
 
-@route("POST", "/v1/threads/runs")
 def create_thread_and_run(req: EmuRequest) -> dict[str, Any] | SSE:
     app = req.app
     body = req.json()
@@ -397,25 +406,29 @@ def create_thread_and_run(req: EmuRequest) -> dict[str, Any] | SSE:
         return _public(rec)
 
 
-@route("GET", "/v1/threads/{thread_id}/runs")
 def list_runs(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         thread = thread_record(req.app, req.path_params["thread_id"])
         return list_page(thread["runs"], req.query, _public)
 
 
-def _run(req: EmuRequest) -> dict[str, Any]:
+def thread_item(req: EmuRequest, kind: str) -> dict[str, Any]:
+    """The thread's ``message`` or ``run`` named by the path (``{kind}_id``), or a 404; call
+    under ``app.lock``."""
     thread = thread_record(req.app, req.path_params["thread_id"])
-    return thread["runs"].need(req.path_params["run_id"], "run", param="run_id")
+    param = f"{kind}_id"
+    return thread[f"{kind}s"].need(req.path_params[param], kind, param=param)
 
 
-@route("GET", "/v1/threads/{thread_id}/runs/{run_id}")
+def _run(req: EmuRequest) -> dict[str, Any]:
+    return thread_item(req, "run")
+
+
 def get_run(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         return _public(_run(req))
 
 
-@route("POST", "/v1/threads/{thread_id}/runs/{run_id}")
 def modify_run(req: EmuRequest) -> dict[str, Any]:
     body = req.json()
     with req.app.lock:
@@ -425,7 +438,6 @@ def modify_run(req: EmuRequest) -> dict[str, Any]:
         return _public(rec)
 
 
-@route("POST", "/v1/threads/{thread_id}/runs/{run_id}/cancel")
 def cancel_run(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         rec = _run(req)
@@ -438,7 +450,6 @@ def cancel_run(req: EmuRequest) -> dict[str, Any]:
         return _public(rec)
 
 
-@route("POST", "/v1/threads/{thread_id}/runs/{run_id}/submit_tool_outputs")
 def submit_tool_outputs(req: EmuRequest) -> dict[str, Any] | SSE:
     app = req.app
     body = req.json()
@@ -484,13 +495,11 @@ def submit_tool_outputs(req: EmuRequest) -> dict[str, Any] | SSE:
 
 # -- steps --------------------------------------------------------------------------------------
 
-@route("GET", "/v1/threads/{thread_id}/runs/{run_id}/steps")
 def list_run_steps(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         return list_page(_run(req)["steps"], req.query, dict)
 
 
-@route("GET", "/v1/threads/{thread_id}/runs/{run_id}/steps/{step_id}")
 def get_run_step(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         return dict(_run(req)["steps"].need(req.path_params["step_id"], "run step",

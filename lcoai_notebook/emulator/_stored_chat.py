@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from ._errors import invalid, missing
-from ._router import EmuRequest, route
+from ._router import EmuRequest
 from ._store import Collection, check_metadata, collection, list_page, opt_bool
 
 __all__ = ["remember"]
@@ -84,7 +84,6 @@ def _metadata_filter(query: dict[str, str]) -> dict[str, str]:
     return wanted
 
 
-@route("GET", "/v1/chat/completions")
 def list_stored(req: EmuRequest) -> dict[str, Any]:
     """Stored completions, filtered by ``model`` and ``metadata[key]=value``."""
     model = req.query.get("model") or None
@@ -101,7 +100,6 @@ def list_stored(req: EmuRequest) -> dict[str, Any]:
                          include=include, allow_before=False)
 
 
-@route("GET", "/v1/chat/completions/{completion_id}")
 def retrieve_stored(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         record = collection(req.app, _STORE).need(req.path_params["completion_id"], _WHAT,
@@ -109,7 +107,6 @@ def retrieve_stored(req: EmuRequest) -> dict[str, Any]:
         return _render(record)
 
 
-@route("POST", "/v1/chat/completions/{completion_id}")
 def update_stored(req: EmuRequest) -> dict[str, Any]:
     """Replace the metadata (the only field a stored completion lets you change)."""
     body = req.json()
@@ -126,7 +123,6 @@ def update_stored(req: EmuRequest) -> dict[str, Any]:
         return _render(record)
 
 
-@route("DELETE", "/v1/chat/completions/{completion_id}")
 def delete_stored(req: EmuRequest) -> dict[str, Any]:
     cid = req.path_params["completion_id"]
     with req.app.lock:
@@ -136,7 +132,6 @@ def delete_stored(req: EmuRequest) -> dict[str, Any]:
     return {"object": "chat.completion.deleted", "id": cid, "deleted": True}
 
 
-@route("GET", "/v1/chat/completions/{completion_id}/messages")
 def list_stored_messages(req: EmuRequest) -> dict[str, Any]:
     """The request messages of one stored completion, a cursor page (``asc`` by default)."""
     with req.app.lock:

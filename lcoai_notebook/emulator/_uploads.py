@@ -15,7 +15,7 @@ from typing import Any
 
 from ._errors import EmuError, invalid, missing
 from ._files import _JSONL_PURPOSES, UPLOAD_PURPOSES, add_file
-from ._router import EmuRequest, route
+from ._router import EmuRequest
 from ._store import Collection, collection, opt_int, opt_str
 
 __all__: list[str] = []
@@ -50,7 +50,6 @@ def _expiry(body: dict[str, Any], created: int) -> int:
     return created + seconds
 
 
-@route("POST", "/v1/uploads")
 def create_upload(req: EmuRequest) -> dict[str, Any]:
     body = req.json()
     filename = opt_str(body, "filename", required=True)
@@ -86,7 +85,6 @@ def _pending(req: EmuRequest, action: str) -> dict[str, Any]:
     return rec
 
 
-@route("POST", "/v1/uploads/{upload_id}/parts")
 def add_upload_part(req: EmuRequest) -> dict[str, Any]:
     _fields, files = req.form()
     parts = files.get("data") or []
@@ -104,7 +102,6 @@ def add_upload_part(req: EmuRequest) -> dict[str, Any]:
         return dict(part)
 
 
-@route("POST", "/v1/uploads/{upload_id}/complete")
 def complete_upload(req: EmuRequest) -> dict[str, Any]:
     body = req.json()
     part_ids = body.get("part_ids")
@@ -135,7 +132,6 @@ def complete_upload(req: EmuRequest) -> dict[str, Any]:
         return _upload_object(app, rec)
 
 
-@route("POST", "/v1/uploads/{upload_id}/cancel")
 def cancel_upload(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         rec = _pending(req, "cancel")

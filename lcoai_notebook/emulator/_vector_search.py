@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import invalid, missing
-from ._router import EmuRequest, route
+from ._router import EmuRequest
 from ._store import collection, opt_bool, opt_int
 from ._vector_stores import _file_status, _store
 
@@ -162,7 +162,6 @@ def _threshold(value: Any) -> float:
     return float(score)
 
 
-@route("POST", "/v1/vector_stores/{vector_store_id}/search")
 def search_vector_store(req: EmuRequest) -> dict[str, Any]:
     """Rank the chunks of the store's completed files against ``query``."""
     body = req.json()

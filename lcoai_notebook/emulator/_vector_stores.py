@@ -14,7 +14,7 @@ from typing import Any
 
 from ._errors import invalid, missing
 from ._files import need_file
-from ._router import EmuRequest, route
+from ._router import EmuRequest
 from ._store import Collection, check_metadata, collection, list_page, opt_str, steps_elapsed
 
 __all__: list[str] = []
@@ -125,7 +125,6 @@ def _store_object(app: Any, store: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
-@route("POST", "/v1/vector_stores")
 def create_vector_store(req: EmuRequest) -> dict[str, Any]:
     app = req.app
     body = req.json() if req.body else {}
@@ -156,7 +155,6 @@ def create_vector_store(req: EmuRequest) -> dict[str, Any]:
         return _store_object(app, store)
 
 
-@route("GET", "/v1/vector_stores")
 def list_vector_stores(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         return list_page(_stores(req.app), req.query, lambda s: _store_object(req.app, s))
@@ -167,13 +165,11 @@ def _store(req: EmuRequest) -> dict[str, Any]:
                                  param="vector_store_id")
 
 
-@route("GET", "/v1/vector_stores/{vector_store_id}")
 def get_vector_store(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         return _store_object(req.app, _store(req))
 
 
-@route("POST", "/v1/vector_stores/{vector_store_id}")
 def modify_vector_store(req: EmuRequest) -> dict[str, Any]:
     body = req.json()
     with req.app.lock:
@@ -194,7 +190,6 @@ def modify_vector_store(req: EmuRequest) -> dict[str, Any]:
         return _store_object(req.app, store)
 
 
-@route("DELETE", "/v1/vector_stores/{vector_store_id}")
 def delete_vector_store(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         store = _store(req)
@@ -202,7 +197,6 @@ def delete_vector_store(req: EmuRequest) -> dict[str, Any]:
     return {"id": store["obj"]["id"], "object": "vector_store.deleted", "deleted": True}
 
 
-@route("POST", "/v1/vector_stores/{vector_store_id}/files")
 def create_vector_store_file(req: EmuRequest) -> dict[str, Any]:
     body = req.json()
     file_id = opt_str(body, "file_id")
@@ -217,7 +211,6 @@ def create_vector_store_file(req: EmuRequest) -> dict[str, Any]:
         return _file_object(req.app, frec)
 
 
-@route("GET", "/v1/vector_stores/{vector_store_id}/files")
 def list_vector_store_files(req: EmuRequest) -> dict[str, Any]:
     wanted = req.query.get("filter") or None
     if wanted is not None and wanted not in _FILE_STATUSES:
@@ -236,13 +229,11 @@ def _store_file(req: EmuRequest) -> tuple[dict[str, Any], dict[str, Any]]:
     return store, frec
 
 
-@route("GET", "/v1/vector_stores/{vector_store_id}/files/{file_id}")
 def get_vector_store_file(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         return _file_object(req.app, _store_file(req)[1])
 
 
-@route("DELETE", "/v1/vector_stores/{vector_store_id}/files/{file_id}")
 def delete_vector_store_file(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         store, frec = _store_file(req)
@@ -302,7 +293,6 @@ def _batch_entries(body: dict[str, Any]) -> list[tuple[str, dict[str, Any] | Non
     return out
 
 
-@route("POST", "/v1/vector_stores/{vector_store_id}/file_batches")
 def create_vector_store_file_batch(req: EmuRequest) -> dict[str, Any]:
     app = req.app
     entries = [(fid, _attributes(attrs), _chunking(chunking))
@@ -330,13 +320,11 @@ def _batch(req: EmuRequest) -> tuple[dict[str, Any], dict[str, Any]]:
     return store, batch
 
 
-@route("GET", "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}")
 def get_vector_store_file_batch(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
         return _batch_object(req.app, *_batch(req))
 
 
-@route("POST", "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel")
 def cancel_vector_store_file_batch(req: EmuRequest) -> dict[str, Any]:
     app = req.app
     with app.lock:
@@ -353,7 +341,6 @@ def cancel_vector_store_file_batch(req: EmuRequest) -> dict[str, Any]:
         return _batch_object(app, store, batch)
 
 
-@route("GET", "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/files")
 def list_vector_store_file_batch_files(req: EmuRequest) -> dict[str, Any]:
     wanted = req.query.get("filter") or None
     if wanted is not None and wanted not in _FILE_STATUSES:

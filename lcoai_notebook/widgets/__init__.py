@@ -10,14 +10,15 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["AudioPanel", "AudioRecorder", "ChatPanel", "ComparePanel", "EmbeddingExplorer",
-           "ImageGallery", "ModerationChecker"]
+__all__ = ["AudioPanel", "AudioRecorder", "ChatPanel", "ComparePanel", "CostMeter",
+           "EmbeddingExplorer", "ImageGallery", "ModerationChecker"]
 
 _LAZY = {
     "AudioPanel": ".audio",
     "AudioRecorder": ".recorder",
     "ChatPanel": ".chat",
     "ComparePanel": ".compare",
+    "CostMeter": ".meter",
     "EmbeddingExplorer": ".explorer",
     "ImageGallery": ".gallery",
     "ModerationChecker": ".moderation",
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .compare import ComparePanel
     from .explorer import EmbeddingExplorer
     from .gallery import ImageGallery
+    from .meter import CostMeter
     from .moderation import ModerationChecker
     from .recorder import AudioRecorder
 

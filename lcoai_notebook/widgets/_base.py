@@ -39,7 +39,7 @@ def default_client(client: Any) -> Any:
     """``client``, or :func:`lcoai_notebook.connect` when None."""
     if client is not None:
         return client
-    from ..connect import connect
+    from .._connect import connect
 
     return connect()
 

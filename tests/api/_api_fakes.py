@@ -1,5 +1,6 @@
-"""A fake requester for the API-layer tests: records each RequestSpec and answers with a canned
-body passed through ``spec.cast`` exactly as the real requester's contract says."""
+"""Helpers for the API-layer tests: multipart bodies checked against the OpenAPI request schema,
+tiny real media files, and a Client over the emulator in process. (The fake requester is the
+one in ``tests/_fake_requester.py``.)"""
 
 from __future__ import annotations
 
@@ -9,37 +10,6 @@ from typing import Any
 from _schema import _resolve_ref, request_schema, validate_request
 
 from lcoai_notebook._http import RequestSpec
-
-
-class FakeRequester:
-    """``.request(spec)`` records ``spec`` and returns ``cast(reply)`` for the reply queued."""
-
-    is_async = False
-
-    def __init__(self, flavor: str = "lowcodeapi", reply: Any = None,
-                 content_type: str = "application/json") -> None:
-        self.flavor = flavor
-        self.reply = reply if reply is not None else {}
-        self.content_type = content_type
-        self.specs: list[RequestSpec] = []
-
-    @property
-    def spec(self) -> RequestSpec:
-        assert self.specs, "no request was made"
-        return self.specs[-1]
-
-    def request(self, spec: RequestSpec) -> Any:
-        self.specs.append(spec)
-        reply = self.reply
-        if spec.stream:
-            # A stream yields cast(event) per event; a list of events stands in for it.
-            return [spec.cast(json.loads(json.dumps(ev))) for ev in reply]
-        if spec.response == "bytes":
-            return spec.cast((reply, self.content_type))
-        if spec.response == "text":
-            return spec.text_cast(reply)
-        # Through JSON, as the wire would (so the cast gets fresh dicts it may own).
-        return spec.cast(json.loads(json.dumps(reply)))
 
 
 def multipart_fields(spec: RequestSpec, operation_id: str) -> dict[str, Any]:

@@ -11,7 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _api_fakes import FakeRequester, validate_multipart, wav_bytes  # noqa: E402
+from _api_fakes import validate_multipart, wav_bytes  # noqa: E402
+from _fake_requester import FakeRequester  # noqa: E402
 from _schema import validate_component, validate_request  # noqa: E402
 
 from lcoai_notebook._models import SpeechResponse, Transcription  # noqa: E402

@@ -100,7 +100,8 @@ def _refusing_client() -> lco.Client:
      ValueError, r"stream=True needs response_format='json'"),
     ("transcriptions", {"model": "gpt-4o-transcribe", "stream": "yes"}, TypeError,
      r"stream must be True or False"),
-    ("translations", {"model": "whisper-1", "stream": True}, ValueError,
+    # Not a parameter of translations at all: refused as an unknown keyword, with the reason.
+    ("translations", {"model": "whisper-1", "stream": True}, TypeError,
      r"stream is not a translations parameter"),
 ])
 def test_refused_before_sending(call, kwargs, exc, match):

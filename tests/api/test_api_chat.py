@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _api_fakes import FakeRequester  # noqa: E402
+from _fake_requester import FakeRequester  # noqa: E402
 from _schema import validate_request  # noqa: E402
 
 from lcoai_notebook._models import ChatCompletion, ChatCompletionChunk  # noqa: E402

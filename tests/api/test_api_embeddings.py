@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _api_fakes import FakeRequester  # noqa: E402
+from _fake_requester import FakeRequester  # noqa: E402
 from _schema import validate_request, validate_response  # noqa: E402
 
 from lcoai_notebook._exceptions import APIResponseValidationError  # noqa: E402

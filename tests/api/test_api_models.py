@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _api_fakes import FakeRequester  # noqa: E402
+from _fake_requester import FakeRequester  # noqa: E402
 from _schema import validate_response  # noqa: E402
 
 from lcoai_notebook._models import Result  # noqa: E402
@@ -60,10 +60,11 @@ def test_delete():
 
 
 @pytest.mark.parametrize(("call", "exc", "pattern"), [
-    (lambda m: m.retrieve(""), ValueError, r"model must be a non-empty model id"),
-    (lambda m: m.retrieve(None), TypeError, r"model must be a model id string"),
+    (lambda m: m.retrieve(""), ValueError, r"model must be a non-empty id"),
+    (lambda m: m.retrieve(None), TypeError, r"model must be a string id"),
     (lambda m: m.delete("../files"), ValueError, r"not a path"),
-    (lambda m: m.list(limit=3), TypeError, r"unexpected keyword argument\(s\): limit"),
+    (lambda m: m.list(limit=3), TypeError,
+     r"unexpected keyword argument\(s\) for GET /models: limit"),
 ])
 def test_bad_arguments_send_nothing(call, exc, pattern):
     fake = FakeRequester(reply=LIST)

@@ -9,7 +9,7 @@ import pytest
 from lcoai_notebook import Client, connect
 
 # The module (the package attribute ``connect`` is the function, from the lazy public surface).
-connect_module = importlib.import_module("lcoai_notebook.connect")
+connect_module = importlib.import_module("lcoai_notebook._connect")
 
 USER_TOKEN = "at_user_live_token_9931"
 

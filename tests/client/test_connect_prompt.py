@@ -11,7 +11,7 @@ import pytest
 import lcoai_notebook as lco
 
 SECRET = "at_SENTINEL_typed_token_123"
-connect_module = importlib.import_module("lcoai_notebook.connect")
+connect_module = importlib.import_module("lcoai_notebook._connect")
 
 
 @pytest.fixture(autouse=True)

@@ -9,16 +9,15 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from _emu_stub import route
 from _schema import validate_response
 
 from lcoai_notebook.emulator import DEFAULT_TOKEN, Emulator
-from lcoai_notebook.emulator._app import EmuApp, _load_routes
+from lcoai_notebook.emulator._app import EmuApp
 from lcoai_notebook.emulator._config import EmuConfig
 from lcoai_notebook.emulator._errors import EmuError, invalid
-from lcoai_notebook.emulator._router import ROUTES, SSE, Raw, route
-
-# Load every route module before any test snapshots the route table (tests restore it).
-_load_routes()
+from lcoai_notebook.emulator._router import SSE, Raw
+from lcoai_notebook.emulator._routes import ROUTES
 
 HOST = "http://emulator.invalid"
 TOKEN = {"api_token": DEFAULT_TOKEN}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from _emu_stub import EmuHTTP, StubApp
 from _schema import validate_component, validate_response
-from _state_stub import EmuHTTP, StubApp
 
 WEATHER = {"type": "function", "function": {
     "name": "get_weather", "description": "Get the current weather for a city",

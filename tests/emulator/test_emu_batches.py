@@ -6,8 +6,8 @@ import json
 import time
 
 import pytest
+from _emu_stub import EmuHTTP, StubApp
 from _schema import validate_response
-from _state_stub import EmuHTTP, StubApp
 
 
 @pytest.fixture

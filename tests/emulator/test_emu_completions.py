@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from _emu_stub import EmuHTTP, StubApp
 from _schema import validate_response
-from _state_stub import EmuHTTP, StubApp
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from _emu_stub import StubApp
 from _schema import validate_request, validate_response
-from _state_stub import StubApp
 
 import lcoai_notebook.emulator._uploads  # noqa: F401  (registers the upload routes)
 from lcoai_notebook.emulator._router import Upload

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from _emu_stub import EmuHTTP, StubApp, chat_jsonl
 from _schema import validate_response
-from _state_stub import EmuHTTP, StubApp, chat_jsonl
 
 from lcoai_notebook.emulator._router import Upload
 

@@ -9,14 +9,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from _emu_stub import route
 
 from lcoai_notebook.emulator import Emulator
-from lcoai_notebook.emulator._app import _load_routes
 from lcoai_notebook.emulator._faults import FaultDrawer, parse_fault_header
-from lcoai_notebook.emulator._router import ROUTES, SSE, route
-
-# Load every route module before any test snapshots the route table (tests restore it).
-_load_routes()
+from lcoai_notebook.emulator._router import SSE
+from lcoai_notebook.emulator._routes import ROUTES
 
 
 @pytest.fixture

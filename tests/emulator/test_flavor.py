@@ -7,10 +7,6 @@ import pytest
 from _schema import validate_response
 
 from lcoai_notebook.emulator import DEFAULT_OPENAI_KEY, Emulator
-from lcoai_notebook.emulator._app import _load_routes
-
-# Load every route module before any test snapshots the route table (tests restore it).
-_load_routes()
 
 
 def oa(emu: Emulator, key: str | None = DEFAULT_OPENAI_KEY) -> httpx.Client:
@@ -84,7 +80,9 @@ def test_openai_flavor_has_no_old_format_and_no_lowcodeapi_prefix() -> None:
 
 
 def test_openai_upload_routes_keep_openai_part_names() -> None:
-    from lcoai_notebook.emulator._router import ROUTES, route
+    from _emu_stub import route
+
+    from lcoai_notebook.emulator._routes import ROUTES
 
     before = list(ROUTES)
     seen = {}
@@ -171,7 +169,7 @@ def test_default_stream_mode_on_the_wire(flavor: str, mode: str | None, buffered
 def test_connect_offline_streams_in_process_in_both_modes(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # The module (the package attribute ``connect`` may be the function or the module).
-    connect_module = importlib.import_module("lcoai_notebook.connect")
+    connect_module = importlib.import_module("lcoai_notebook._connect")
     monkeypatch.setattr(connect_module, "_notice_shown", True)  # no notice; restored after
     client = connect_module.connect(offline=True)
     try:

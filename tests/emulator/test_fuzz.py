@@ -33,12 +33,11 @@ from hypothesis import strategies as st
 from jsonschema import ValidationError
 
 from lcoai_notebook.emulator import Emulator
-from lcoai_notebook.emulator._app import OPENAI_ONLY_PREFIXES, UPLOAD_ROUTES, _load_routes
-from lcoai_notebook.emulator._router import ROUTES
+from lcoai_notebook.emulator._app import OPENAI_ONLY_PREFIXES, UPLOAD_ROUTES
+from lcoai_notebook.emulator._routes import ROUTES
 
 pytestmark = pytest.mark.timeout(120)
 
-_load_routes()
 FLAVORS = ("lowcodeapi", "openai")
 ROUTE_KEYS = [(r.method, r.template) for r in ROUTES]
 EXAMPLES = 20
