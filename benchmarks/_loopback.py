@@ -20,7 +20,7 @@ N_EMB, DIM = 2048, 1536
 def sse_body(n: int = N_CHUNKS) -> bytes:
     parts = []
     base = {"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 1764000000,
-            "model": "gpt-5-mini", "system_fingerprint": "fp_bench"}
+            "model": "gpt-5.4-mini", "system_fingerprint": "fp_bench"}
     first = dict(base, choices=[{"index": 0, "delta": {"role": "assistant", "content": ""},
                                  "logprobs": None, "finish_reason": None}])
     parts.append(b"data: " + json.dumps(first).encode() + b"\n\n")

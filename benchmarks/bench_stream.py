@@ -26,7 +26,7 @@ _HTTP = httpx.Client(timeout=60)
 
 def floor(url: str) -> str:
     parts = []
-    body = {"model": "gpt-5-mini", "messages": MESSAGES, "stream": True}
+    body = {"model": "gpt-5.4-mini", "messages": MESSAGES, "stream": True}
     with _HTTP.stream("POST", url + "/v1/chat/completions", json=body) as r:
         for line in r.iter_lines():
             if line.startswith("data: ") and line != "data: [DONE]":
@@ -37,7 +37,7 @@ def floor(url: str) -> str:
 
 def ours(client) -> str:
     parts = []
-    stream = client.chat.completions.create(model="gpt-5-mini", messages=MESSAGES, stream=True)
+    stream = client.chat.completions.create(model="gpt-5.4-mini", messages=MESSAGES, stream=True)
     with stream:
         for chunk in stream:
             parts.append(chunk.choices[0].delta.content or "")
@@ -46,7 +46,7 @@ def ours(client) -> str:
 
 def peer(client) -> str:
     parts = []
-    stream = client.chat.completions.create(model="gpt-5-mini", messages=MESSAGES, stream=True)
+    stream = client.chat.completions.create(model="gpt-5.4-mini", messages=MESSAGES, stream=True)
     for chunk in stream:
         parts.append(chunk.choices[0].delta.content or "")
     return "".join(parts)

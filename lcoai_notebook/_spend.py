@@ -130,7 +130,9 @@ def _chat_usage(usage: Any) -> dict[str, Any] | None:
 def stream_usage(chunks: list[Any]) -> Any:
     """The usage a stream reported (the last chunk carrying one: chat with ``stream_options=
     {"include_usage": True}``, Responses ``response.completed``, transcripts' ``done``), or None."""
-    for chunk in reversed(chunks):
+    # A stream's own event log skips, undecoded, the thousands of events without a usage.
+    finder = getattr(chunks, "last_containing", None)
+    for chunk in (finder('"usage"') if finder is not None else reversed(chunks)):
         if isinstance(chunk, Mapping) and "event" in chunk and isinstance(chunk.get("data"),
                                                                            Mapping):
             chunk = chunk["data"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from ._exceptions import (
@@ -197,6 +197,31 @@ def _event_error(obj: dict[str, Any]) -> APIError:
     return APIError(message, **kwargs)
 
 
+class _KeptEvents(Sequence):
+    """A stream's events, each decoded when it is read (a kept block is the event's text)."""
+
+    def __init__(self, kept: list[Any]) -> None:
+        self._kept = kept
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._kept)))]
+        kept = self._kept[index]
+        return _scan_once(kept, 6)[0] if type(kept) is str else kept
+
+    def last_containing(self, needle: str) -> Iterator[Any]:
+        """Events from the last back, skipping undecoded ones whose text lacks ``needle``."""
+        for kept in reversed(self._kept):
+            if type(kept) is str:
+                if needle not in kept:
+                    continue
+                kept = _scan_once(kept, 6)[0]
+            yield kept
+
+
 class _StreamBase:
     """What sync and async streams share: decoding network chunks into results.
 
@@ -229,7 +254,8 @@ class _StreamBase:
     def _ended(self) -> None:
         on_end, self._on_end = self._on_end, None
         if on_end is not None:
-            on_end(self.chunks)
+            # Decoded on demand: the cost hook reads two events of thousands.
+            on_end(_KeptEvents(self._kept))
 
     @property
     def chunks(self) -> list[Any]:
