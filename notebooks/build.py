@@ -277,7 +277,7 @@ a kitten asleep
 quarterly earnings
 """),
     code("""
-vectors.shape, vectors.dtype
+vectors.shape, vectors.dtype  # noqa: F821 - `vectors` was made by %%embed above
 """),
     md("""
 ## The Responses API (OpenAI wire)

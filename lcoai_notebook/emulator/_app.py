@@ -40,7 +40,9 @@ log = logging.getLogger("lcoai_notebook.emulator")
 
 #: Route templates only the plain OpenAI wire has: LowCodeAPI's OpenAI provider defines none of
 #: them (reference/lowcodeapi-openai-endpoints.json), so its flavor answers them as unknown routes.
-OPENAI_ONLY_PREFIXES = ("/v1/responses", "/v1/chat/completions/")
+OPENAI_ONLY_PREFIXES = ("/v1/responses", "/v1/chat/completions/", "/v1/uploads",
+                        "/v1/vector_stores/{vector_store_id}/search",
+                        "/v1/vector_stores/{vector_store_id}/file_batches")
 #: Single routes of that kind whose path LowCodeAPI does define, for another method only (it
 #: has ``POST /v1/chat/completions``, not the stored completions' list).
 OPENAI_ONLY_ROUTES = frozenset({("GET", "/v1/chat/completions")})

@@ -244,3 +244,23 @@ def test_openai_flavor_has_no_lowcodeapi_site_routes() -> None:
         answers = [_site(emu, http, "GET", p) for p in ("/", "/health-check", "/openai")]
     for r in answers:
         assert r.status_code == 404 and r.json()["error"]["message"].startswith("Invalid URL")
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("POST", "/v1/uploads"),
+    ("POST", "/v1/vector_stores/vs_1/search"),
+    ("POST", "/v1/vector_stores/vs_1/file_batches"),
+    ("GET", "/v1/vector_stores/vs_1/file_batches/vsfb_1/files"),
+])
+def test_lowcodeapi_flavor_does_not_route_what_lowcodeapi_does_not_define(method: str,
+                                                                         path: str) -> None:
+    # reference/lowcodeapi-openai-endpoints.json defines none of these: the proxy's own 404.
+    import httpx
+
+    from lcoai_notebook.emulator import Emulator
+
+    emu = Emulator()
+    with httpx.Client(transport=emu.transport(), base_url=emu.inprocess_url) as http:
+        r = http.request(method, path, params={"api_token": emu.api_token},
+                         json={} if method == "POST" else None)
+    assert r.status_code == 404 and r.json() == {"message": "Not Found"}
