@@ -61,7 +61,8 @@ def _session(client) -> dict:
 def recorded(tmp_path_factory):
     path = tmp_path_factory.mktemp("cassette") / "course.jsonl"
     with Emulator(api_tokens=(TOKEN,)) as emu:
-        client = lco.connect(api_token=TOKEN, base_url=emu.url, record=path)
+        # offline=False: a live session by construction, whatever LCOAI_OFFLINE the process has.
+        client = lco.connect(api_token=TOKEN, base_url=emu.url, record=path, offline=False)
         live = _session(client)
         spent = client.spend.total_usd
         client.close()

@@ -102,8 +102,8 @@ def test_every_notebook_starts_offline_with_the_one_notice() -> None:
 
 
 def test_notebook_runs_are_hermetic(monkeypatch: pytest.MonkeyPatch) -> None:
-    """notebooks/conftest.py, imported before nbval starts a kernel, leaves the kernels no token
-    and forces offline mode, whatever the machine has set."""
+    """notebooks/conftest.py gives nbval's kernels no token and forces offline mode, whatever the
+    machine has set, and puts the environment back for the rest of the session."""
     import os
     import runpy
 
@@ -112,9 +112,18 @@ def test_notebook_runs_are_hermetic(monkeypatch: pytest.MonkeyPatch) -> None:
                "LCOAI_OFFLINE": "0"}
     for key, value in planted.items():
         monkeypatch.setenv(key, value)  # recorded, so the test leaves os.environ as it found it
-    runpy.run_path(str(ROOT / "notebooks" / "conftest.py"))
+    conftest = runpy.run_path(str(ROOT / "notebooks" / "conftest.py"))
+    saved = conftest["offline_environment"](os.environ)
     assert {k: v for k, v in os.environ.items() if k.startswith(("LCOAI_", "OPENAI_"))} == {
         "LCOAI_OFFLINE": "1"}
+    conftest["restore_environment"](os.environ, saved)
+    assert {k: v for k, v in os.environ.items() if k.startswith(("LCOAI_", "OPENAI_"))} == planted
+    # And an environment with nothing set comes back with nothing set.
+    bare: dict[str, str] = {}
+    saved = conftest["offline_environment"](bare)
+    assert bare == {"LCOAI_OFFLINE": "1"}
+    conftest["restore_environment"](bare, saved)
+    assert bare == {}
 
 
 # -- planted cases: each check fails when it should ---------------------------------------------
