@@ -1,8 +1,10 @@
 """A static loopback server for client benchmarks: it serves prebuilt bodies, so every client
 measured reads identical bytes and the server's own cost is the same for all of them.
 
-Run as ``python benchmarks/_loopback.py PORTFILE`` (it writes its port to PORTFILE); the
-benchmarks start it as a subprocess so it does not share the measured process's GIL.
+Run as ``python benchmarks/_loopback.py PORTFILE [CHUNKS [ROWS]]`` (it writes its port to
+PORTFILE; CHUNKS and ROWS size the stream and the embeddings list, smaller for ``--quick``
+runs); the benchmarks start it as a subprocess so it does not share the measured process's GIL
+or CPU clock.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 
 import numpy as np
 
-N_CHUNKS = 20_000
+N_CHUNKS = 5_000  # short rounds, many of them: the official client spends ~0.1 ms a chunk
 N_EMB, DIM = 2048, 1536
 
 
@@ -49,9 +51,9 @@ def envelope(body: bytes) -> bytes:
             + b',"response_headers":{"x-request-id":"req_bench"}}')
 
 
-def make_app():
-    sse = sse_body()
-    emb = embeddings_body()
+def make_app(chunks: int = N_CHUNKS, rows: int = N_EMB):
+    sse = sse_body(chunks)
+    emb = embeddings_body(rows)
     emb_env = envelope(emb)
     step = 1 << 16
 
@@ -91,7 +93,7 @@ def make_app():
     return app
 
 
-def main(portfile: str) -> None:
+def main(portfile: str, chunks: int = N_CHUNKS, rows: int = N_EMB) -> None:
     import socket
 
     import uvicorn
@@ -99,7 +101,7 @@ def main(portfile: str) -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(make_app(), log_level="warning", lifespan="on")
+    config = uvicorn.Config(make_app(chunks, rows), log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     with open(portfile, "w") as fh:
         fh.write(str(port))
@@ -107,4 +109,4 @@ def main(portfile: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], *(int(a) for a in sys.argv[2:4]))

@@ -1,9 +1,9 @@
 """Benchmark: ``lco.embed`` against the official ``openai`` package on the same server.
 
-    python benchmarks/bench_embed.py [--texts 20000] [--repeats 2]
+    python benchmarks/bench_embed.py [--texts 4000] [--rounds 6] [--quick --results DIR]
 
 The emulator runs in its own process (``python -m lcoai_notebook.emulator --flavor openai``)
-on 127.0.0.1. Both sides embed the same 20,000 short, distinct texts with
+on 127.0.0.1. Both sides embed the same 4,000 short, distinct texts with
 ``text-embedding-3-small`` and end with the same ``(n, 1536)`` float32 matrix:
 
 - ours: ``lco.embed(texts, client)`` (concurrent requests, base64 decoded into one matrix);
@@ -11,27 +11,33 @@ on 127.0.0.1. Both sides embed the same 20,000 short, distinct texts with
   inputs at a time, one after another as a user would write it, then
   ``np.asarray([d.embedding for d in resp.data], dtype=np.float32)``.
 
-No cache is used (every run sends every text). Target: ours >= 2x faster. The two matrices are
-compared for exact equality. Writes ``benchmarks/results/bench_embed.json``. The emulator
-subprocess is always stopped.
+No cache is used (every run sends every text). Target: ours >= 2x faster, as the median over
+interleaved rounds of the peer's wall time over ours in the same round (``_common``). The two
+matrices are compared for exact equality. Writes ``benchmarks/results/bench_embed.json``. The
+emulator subprocess is always stopped.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import socket
-import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from _common import (
+    check_quick,
+    common_args,
+    headline,
+    interleaved,
+    paired_ratio,
+    summaries,
+    summary,
+    write_result,
+)
 
-RESULTS = Path(__file__).parent / "results"
 MODEL = "text-embedding-3-small"
 KEY = "sk-emulator"  # replaced by the emulator's default key below
 
@@ -102,11 +108,15 @@ def run_openai(url: str, key: str, texts: list[str]) -> tuple[np.ndarray, float]
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--texts", type=int, default=20_000)
-    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--texts", type=int, default=4_000)
+    common_args(ap, rounds=6)
     ap.add_argument("--batch-size", type=int, default=None, help="embed's batch_size")
     ap.add_argument("--max-concurrency", type=int, default=None, help="embed's max_concurrency")
     args = ap.parse_args()
+    check_quick(args)
+    if args.quick:
+        args.texts = 300
+    rounds = 1 if args.quick else args.rounds
 
     from lcoai_notebook.emulator import DEFAULT_OPENAI_KEY
 
@@ -121,33 +131,27 @@ def main() -> int:
     port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
     proc = start_emulator(port)
+    peer_calls: list[float] = []
     try:
         wait_ready(proc, url, key)
         print(f"embed {len(texts)} short texts from the emulator at {url} (own process)")
-        run_ours(url, key, texts[:100], **kw)  # warm up both paths (imports, connections)
-        run_openai(url, key, texts[:100])
-        t_ours, t_peer, t_peer_calls = [], [], []
-        same = True
-        for r in range(args.repeats):
-            order = ("ours", "peer") if r % 2 == 0 else ("peer", "ours")
-            for name in order:
-                t0 = time.perf_counter()
-                if name == "ours":
-                    ours = run_ours(url, key, texts, **kw)
-                    t_ours.append(time.perf_counter() - t0)
-                else:
-                    peer, calls = run_openai(url, key, texts)
-                    t_peer.append(time.perf_counter() - t0)
-                    t_peer_calls.append(calls)
-            same = same and ours.shape == peer.shape and bool(np.array_equal(ours, peer))
-            print(f"  run {r + 1}: lco.embed {t_ours[-1]:.2f}s  openai {t_peer[-1]:.2f}s "
-                  f"(of which requests {t_peer_calls[-1]:.2f}s)")
-        # Decomposition: our client with the peer's request pattern (2,048 a time, sequential).
-        t0 = time.perf_counter()
-        run_ours(url, key, texts, batch_size=2048, max_concurrency=1)
-        t_same_pattern = time.perf_counter() - t0
-        print(f"  lco.embed with the peer's pattern (2048 a request, sequential): "
-              f"{t_same_pattern:.2f}s")
+        ours = run_ours(url, key, texts, **kw)
+        peer, _ = run_openai(url, key, texts)
+        same = ours.shape == peer.shape and bool(np.array_equal(ours, peer))
+        del ours, peer
+
+        def peer_run() -> None:
+            peer_calls.append(run_openai(url, key, texts)[1])
+
+        # Round by round, the order rotated, on the wall clock (the point of embed is that its
+        # requests overlap); the speedup is taken within each round (_common.paired_ratio).
+        # "ours_peer_pattern" is our client sending the peer's pattern (2,048 inputs a request,
+        # one after another): the decomposition of the speedup, every other round.
+        runs = interleaved(
+            {"ours": lambda: run_ours(url, key, texts, **kw), "peer": peer_run,
+             "ours_peer_pattern": lambda: run_ours(url, key, texts, batch_size=2048,
+                                                   max_concurrency=1)},
+            rounds, warmup=0, every={"ours_peer_pattern": 2})
     finally:
         proc.terminate()
         try:
@@ -158,41 +162,40 @@ def main() -> int:
         if proc.stderr is not None:
             proc.stderr.close()
 
-    speedup = min(t_peer) / min(t_ours)
-    speedup_calls = min(t_peer_calls) / min(t_ours)
+    speedup = paired_ratio(runs, "peer", "ours", "wall")
+    runs["peer_requests_only"] = {"round": runs["peer"]["round"], "wall": peer_calls,
+                                  "cpu": runs["peer"]["cpu"]}
+    speedup_calls = paired_ratio(runs, "peer_requests_only", "ours", "wall")
+    del runs["peer_requests_only"]
     import openai
 
     import lcoai_notebook.embeddings as emb
 
     result = {
-        "benchmark": "embed",
-        "texts": len(texts), "model": MODEL, "repeats": args.repeats,
-        "ours": {"name": "lcoai_notebook.embed", "seconds": t_ours,
+        "texts": len(texts), "model": MODEL, "rounds": rounds, "clock": "wall",
+        "ratios": "median over rounds of the two contenders' quotient in the same round",
+        "ours": {"name": "lcoai_notebook.embed",
                  "batch_size": kw.get("batch_size", "default"),
-                 "max_concurrency": kw.get("max_concurrency", "default"),
-                 "seconds_with_peer_pattern_2048_sequential": t_same_pattern},
+                 "max_concurrency": kw.get("max_concurrency", "default")},
         "peer": {"name": f"openai {openai.__version__} embeddings.create, 2048 inputs a request, "
                          "sequential, then np.asarray(float32)",
-                 "seconds": t_peer, "seconds_requests_only": t_peer_calls},
-        "speedup_best": speedup, "speedup_vs_requests_only": speedup_calls,
-        # (max - min) / min of each contender's rounds: how still the machine held.
-        "spread": {"ours": (max(t_ours) - min(t_ours)) / min(t_ours),
-                   "peer": (max(t_peer) - min(t_peer)) / min(t_peer)},
-        "speedup_median": statistics.median(p / o for p, o in zip(t_peer, t_ours, strict=True)),
+                 "seconds_requests_only": summary(peer_calls)},
+        "seconds": summaries(runs),
+        "speedup": round(speedup, 3), "speedup_vs_requests_only": round(speedup_calls, 3),
+        "speedup_of_minimums": round(min(runs["peer"]["wall"]) / min(runs["ours"]["wall"]), 3),
+        "speedup_peer_pattern": round(
+            paired_ratio(runs, "peer", "ours_peer_pattern", "wall"), 3),
         "target_speedup": 2.0, "identical_matrices": same,
         "defaults": {"batch_size": emb.embed.__kwdefaults__["batch_size"],
                      "max_concurrency": emb.embed.__kwdefaults__["max_concurrency"]},
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": {"cpus": os.cpu_count()},
+        "pass": speedup >= 2.0 and same,
+        "headline": [headline("openai / lcoai_notebook.embed (speedup)", speedup,
+                              "openai (official package)", 2.0, at_least=True)],
     }
-    print(f"lco.embed: best {min(t_ours):.2f}s; openai: best {min(t_peer):.2f}s "
-          f"(requests alone {min(t_peer_calls):.2f}s)")
     print(f"speedup: {speedup:.2f}x (target >= 2x); against the peer's requests alone "
           f"{speedup_calls:.2f}x; identical matrices: {same}")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "bench_embed.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {out}")
+    write_result("bench_embed", result, args.results)
     return 0
 
 

@@ -7,12 +7,14 @@ server stack until a name that needs them is used (the panels load ipywidgets on
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from . import _lazy
 
 __version__ = "0.1.0"
 
 __all__ = [
+    # The whole public surface, sorted; tests/test_public_surface.py pins it.
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -42,6 +44,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RetryPolicy",
+    "SeatBudgetExceededError",
     "StreamInterruptedError",
     "Timeout",
     "UnprocessableEntityError",
@@ -107,6 +110,7 @@ if TYPE_CHECKING:  # pragma: no cover
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        SeatBudgetExceededError,
         StreamInterruptedError,
         UnprocessableEntityError,
         WaitTimeoutError,
@@ -142,13 +146,7 @@ def unload_ipython_extension(ipython: Any) -> None:
     unload(ipython)
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lcoai_notebook' has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy.lazy_getattr(__name__, _LAZY)
 
 
 def __dir__() -> list[str]:

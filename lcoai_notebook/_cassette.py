@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -156,7 +157,7 @@ class Cassette:
         The JSON-lines file.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.flavor: str | None = None
         self._by_key: dict[str, list[dict[str, Any]]] = {}
@@ -247,7 +248,7 @@ class _AsyncChunks(httpx.AsyncByteStream):
 class _Writer:
     """Appends entries to the cassette file, one line each (a header first in a new file)."""
 
-    def __init__(self, path: str | Path, flavor: str) -> None:
+    def __init__(self, path: str | os.PathLike[str], flavor: str) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
         with self._lock, self.path.open("a", encoding="utf-8") as f:
@@ -302,7 +303,8 @@ class _AsyncRecordingStream(httpx.AsyncByteStream):
 
 
 class _RecorderBase:
-    def __init__(self, inner: Any, path: str | Path, *, base_path: str, flavor: str) -> None:
+    def __init__(self, inner: Any, path: str | os.PathLike[str], *, base_path: str,
+                 flavor: str) -> None:
         self._inner = inner
         self._writer = _Writer(path, flavor)
         self._base_path = base_path.rstrip("/")
@@ -439,7 +441,8 @@ class AsyncReplayTransport(_ReplayBase, httpx.AsyncBaseTransport):
 
 
 # -- what connect() composes -----------------------------------------------------------------------
-def recording_client(path: str | Path, client_cls: Any, kwargs: dict[str, Any]) -> Any:
+def recording_client(path: str | os.PathLike[str], client_cls: Any,
+                     kwargs: dict[str, Any]) -> Any:
     """A live client whose exchanges are appended to ``path`` (for ``connect(record=...)``)."""
     if kwargs.get("http_client") is not None:
         raise ValueError("record= builds the client's http_client itself; do not pass "
@@ -461,8 +464,8 @@ def recording_client(path: str | Path, client_cls: Any, kwargs: dict[str, Any]) 
     return client
 
 
-def replay_client(path: str | Path, emulator_for: Callable[[str], Any], flavor: str | None,
-                  strict: bool, kwargs: dict[str, Any]) -> Any:
+def replay_client(path: str | os.PathLike[str], emulator_for: Callable[[str], Any],
+                  flavor: str | None, strict: bool, kwargs: dict[str, Any]) -> Any:
     """A client answered from the cassette at ``path``, else by the emulator of its flavor
     (for ``connect(replay=...)``); no token needed."""
     if not isinstance(strict, bool):

@@ -180,6 +180,7 @@ class _ClientBase:
         )
 
     # -- settings (read-only views) ----------------------------------------------------------------
+    # One plain property each, alike on purpose: help() and editors show each with its type.
     @property
     def base_url(self) -> str:
         return self._requester.base_url

@@ -15,6 +15,8 @@ __all__ = [
     "ENV_CACHE_DIR",
     "ENV_FLAVOR",
     "ENV_OFFLINE",
+    "ENV_RELAY_URL",
+    "ENV_SEAT",
     "ENV_OPENAI_API_KEY",
     "FLAVORS",
     "MAX_TIMEOUT",
@@ -35,6 +37,9 @@ ENV_BASE_URL = "LCOAI_BASE_URL"
 ENV_CACHE_DIR = "LCOAI_CACHE_DIR"
 ENV_FLAVOR = "LCOAI_FLAVOR"
 ENV_OFFLINE = "LCOAI_OFFLINE"
+#: A learner's workshop relay and seat code (``lco.connect()`` reads them; see the relay).
+ENV_RELAY_URL = "LCOAI_RELAY_URL"
+ENV_SEAT = "LCOAI_SEAT"
 #: Read for ``flavor="openai"`` only, as the official SDK reads it.
 ENV_OPENAI_API_KEY = "OPENAI_API_KEY"
 

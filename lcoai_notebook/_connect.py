@@ -6,7 +6,15 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
-from ._config import ENV_FLAVOR, ENV_OFFLINE, check_flavor, env_flag, resolve_token
+from ._config import (
+    ENV_FLAVOR,
+    ENV_OFFLINE,
+    ENV_RELAY_URL,
+    ENV_SEAT,
+    check_flavor,
+    env_flag,
+    resolve_token,
+)
 
 if TYPE_CHECKING:  # imported lazily at run time (import cost)
     from ._client import Client
@@ -61,6 +69,42 @@ def _ask_token(flavor: str) -> str | None:
     return typed.strip() or None
 
 
+def _relay_url(relay: Any, offline: bool | None) -> str | None:
+    """The relay to use: the argument, else ``LCOAI_RELAY_URL`` unless the session is offline."""
+    if relay is None:
+        if offline or (offline is None and env_flag(ENV_OFFLINE)):
+            return None
+        relay = os.environ.get(ENV_RELAY_URL, "").strip() or None
+        if relay is None:
+            return None
+    elif offline:
+        raise ValueError("pass relay= or offline=True, not both")
+    if not isinstance(relay, str) or not relay.startswith(("http://", "https://")):
+        raise ValueError(f"relay must be the relay's http:// or https:// address, as the workshop "
+                         f"host gave it; got {relay!r}")
+    return relay
+
+
+def _relay_base(relay: str) -> str:
+    base = relay.rstrip("/")
+    return base if base.endswith("/v1") else base + "/v1"
+
+
+def _seat_code(seat: Any, prompt: bool) -> str:
+    if seat is None:
+        seat = os.environ.get(ENV_SEAT, "").strip() or None
+    if seat is None and prompt:
+        import getpass
+
+        seat = getpass.getpass("Your seat code (from the workshop host): ").strip() or None
+    if seat is None:
+        raise ValueError(f"seat is required with relay=: pass seat='seat_...' (the code your "
+                         f"workshop host gave you) or set {ENV_SEAT}")
+    if not isinstance(seat, str) or not seat.strip():
+        raise TypeError(f"seat must be the seat code as a string; got {type(seat).__name__}")
+    return seat.strip()
+
+
 def connect(
     api_token: str | None = None,
     *,
@@ -73,6 +117,8 @@ def connect(
     record: str | os.PathLike[str] | None = None,
     replay: str | os.PathLike[str] | None = None,
     strict: bool = False,
+    relay: str | None = None,
+    seat: str | None = None,
     **client_kwargs: Any,
 ) -> Client:
     """A ready client: live when a token is available, otherwise the in-process emulator.
@@ -107,6 +153,12 @@ def connect(
         ``CassetteMissError`` instead). The flavor defaults to the recording's.
     strict : bool, default False
         With ``replay=``: refuse requests that are not in the recording.
+    relay : str, optional
+        A workshop relay's address (``"http://host:8787"``), as the workshop host gave it;
+        defaults to ``LCOAI_RELAY_URL``. The client then speaks the OpenAI wire to the relay, which
+        holds the real token and this seat's budget.
+    seat : str, optional
+        The seat code for ``relay``; defaults to ``LCOAI_SEAT`` (``prompt=True`` asks for it).
     **client_kwargs
         Passed to :class:`~lcoai_notebook.Client` (``timeout``, ``max_retries``, ...).
 
@@ -136,6 +188,17 @@ def connect(
 
         explicit = None if flavor_arg is None else flavor
         return replay_client(replay, _emulator, explicit, strict, client_kwargs)
+
+    relay = _relay_url(relay, offline)
+    if relay is not None:
+        if flavor_arg not in (None, "openai"):
+            raise ValueError("a workshop relay speaks the OpenAI wire: leave flavor unset (or "
+                             f"'openai') with relay=; got flavor={flavor_arg!r}")
+        if base_url is not None or api_token is not None:
+            raise ValueError("pass relay= and seat=, not base_url= or api_token=: the relay "
+                             "holds the real token")
+        flavor, base_url, api_token = "openai", _relay_base(relay), _seat_code(seat, prompt)
+        offline = False
 
     token = resolve_token(api_token, flavor)
     forced = env_flag(ENV_OFFLINE) if offline is None else offline

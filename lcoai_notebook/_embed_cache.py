@@ -69,6 +69,15 @@ def _digest(key: bytes, dim: int, vec: bytes) -> bytes:
     return h.digest()
 
 
+def _rollback_quietly(db: sqlite3.Connection) -> None:
+    """End a failed write's transaction; the error that failed it is the one worth reporting."""
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.DatabaseError:
+            pass
+
+
 class EmbeddingCache:
     """Vectors by ``(source, model, dimensions, text)`` in one SQLite file.
 
@@ -128,11 +137,7 @@ class EmbeddingCache:
                 db.execute(f"PRAGMA user_version = {FORMAT}")
                 db.execute("COMMIT")
             except sqlite3.DatabaseError as exc:
-                if db.in_transaction:
-                    try:
-                        db.execute("ROLLBACK")
-                    except sqlite3.DatabaseError:
-                        pass
+                _rollback_quietly(db)
                 # Empty, or legacy rows that cannot be trusted: nothing to read either.
                 self._close_quietly()
                 self._become_read_only(exc)
@@ -282,11 +287,7 @@ class EmbeddingCache:
                 'INSERT OR REPLACE INTO vectors (key, dim, vec, "check") VALUES (?, ?, ?, ?)', rows)
             db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            if db.in_transaction:
-                try:
-                    db.execute("ROLLBACK")
-                except sqlite3.DatabaseError:
-                    pass
+            _rollback_quietly(db)
             self._become_read_only(exc)
             self._warn_read_only()
 

@@ -13,6 +13,8 @@
     │   │   ├── UnprocessableEntityError     422
     │   │   ├── RateLimitError               429
     │   │   │   └── InsufficientQuotaError   429 with code ``insufficient_quota`` (never retried)
+    │   │   │       └── SeatBudgetExceededError  a workshop relay refused: the seat's or the
+    │   │   │                                    workshop's budget (also a BudgetExceededError)
     │   │   └── InternalServerError          >= 500
     │   ├── APIConnectionError           no response at all
     │   │   └── APITimeoutError
@@ -53,6 +55,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "SeatBudgetExceededError",
     "StreamInterruptedError",
     "UnprocessableEntityError",
     "WaitTimeoutError",
@@ -130,21 +133,10 @@ class APIStatusError(APIError):
     source: str = "unknown"
     unknown_route: bool = False
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int,
-        body: Any = None,
-        request_id: str | None = None,
-        code: str | None = None,
-        type: str | None = None,
-        param: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(
-            message, body=body, request_id=request_id, code=code, type=type, param=param
-        )
+    def __init__(self, message: str, *, status_code: int,
+                 headers: dict[str, str] | None = None, **kwargs: Any) -> None:
+        # kwargs: APIError's body, request_id, code, type and param, as for the other subclasses.
+        super().__init__(message, **kwargs)
         self.status_code = status_code
         self.headers = dict(headers or {})
 
@@ -285,15 +277,34 @@ class BudgetExceededError(LcoaiError):
         super().__init__(message)
         self.message = message
         self.model = model
-        self.estimate_usd = estimate_usd
-        self.budget_usd = budget_usd
-        self.remaining_usd = remaining_usd
-        self.estimate_tokens = estimate_tokens
-        self.budget_tokens = budget_tokens
-        self.remaining_tokens = remaining_tokens
+        # The same three figures in each unit, as the docstring lists them.
+        self.estimate_usd, self.budget_usd, self.remaining_usd = (
+            estimate_usd, budget_usd, remaining_usd)
+        self.estimate_tokens, self.budget_tokens, self.remaining_tokens = (
+            estimate_tokens, budget_tokens, remaining_tokens)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+#: The error codes a workshop relay gives a request it refuses for budget (429,
+#: ``insufficient_quota``).
+RELAY_BUDGET_CODES = ("seat_budget_exceeded", "workshop_budget_exceeded")
+
+
+class SeatBudgetExceededError(BudgetExceededError, InsufficientQuotaError):
+    """A workshop relay refused the request, unsent: the seat's or the workshop's budget could not
+    cover its worst case (``code`` says which; the message gives the figures). Never retried.
+
+    Catch it as :class:`BudgetExceededError` (the same situation as the client's own guard) or as
+    :class:`InsufficientQuotaError` (what any OpenAI client sees).
+    """
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        InsufficientQuotaError.__init__(self, message, **kwargs)
+        self.model = None
+        self.estimate_usd = self.budget_usd = self.remaining_usd = None
+        self.estimate_tokens = self.budget_tokens = self.remaining_tokens = None
 
 
 def _rebuild(cls: type[APIError], args: tuple[Any, ...], state: dict[str, Any]) -> APIError:
@@ -316,6 +327,8 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 
 def status_error_class(status_code: int, code: str | None = None) -> type[APIStatusError]:
     """The error class for an HTTP status (and OpenAI error ``code``)."""
+    if status_code == 429 and code in RELAY_BUDGET_CODES:
+        return SeatBudgetExceededError
     if status_code == 429 and code == "insufficient_quota":
         return InsufficientQuotaError
     if status_code >= 500:

@@ -171,6 +171,7 @@ class SyncRequester(BaseRequester):
             self._http.close()
 
 
+# SyncRequester's I/O twin, awaiting where it calls (deliberate: decisions live in BaseRequester).
 class AsyncRequester(BaseRequester):
     """Sends with an ``httpx.AsyncClient``; ``request(spec)`` returns an awaitable."""
 

@@ -61,7 +61,7 @@ def install_redaction() -> None:
 
     Idempotent and cheap after the first call (only loggers created since are visited).
     """
-    names = set(_KNOWN)
+    names: set[str] = set(_KNOWN)
     for name in list(logging.root.manager.loggerDict):
         if name.startswith(("httpx.", "httpcore.", LOGGER_NAME + ".")):
             names.add(name)

@@ -11,21 +11,37 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 __all__ = [
+    "Batch",
     "BinaryContent",
     "ChatCompletion",
     "ChatCompletionChunk",
+    "ChatCompletionDeleted",
+    "ChatCompletionStoreMessage",
     "CreateEmbeddingResponse",
+    "DeletedObject",
+    "FileDeleted",
+    "FileObject",
+    "FineTuningJob",
+    "FineTuningJobCheckpoint",
+    "FineTuningJobEvent",
     "ImagesResponse",
+    "Model",
+    "ModelDeleted",
+    "ModelList",
     "ModerationResponse",
     "Response",
+    "ResponseDeleted",
+    "ResponseItem",
     "ResponseStreamEvent",
     "Result",
     "SpeechResponse",
     "Transcription",
+    "Upload",
+    "UploadPart",
     "wrap",
 ]
 
@@ -428,6 +444,292 @@ class ModerationResponse(Result):
     @property
     def flagged(self) -> bool:
         return any(r.get("flagged") for r in self._data.get("results") or [])
+
+
+# -- models, files, fine-tuning, batches, uploads, stored chat and responses ---------------------
+# Top-level results of the resource methods. Each is built once per response (never on a
+# streaming hot path), so these are real classes; their fields are declared for type checkers
+# only and read through ``Result.__getattr__`` (a field the service leaves out reads as None).
+
+
+class Model(Result):
+    """A ``model``: ``id``, ``created``, ``owned_by``."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        created: int
+        object: str
+        owned_by: str
+
+
+class ModelList(Result):
+    """``{"object": "list", "data": [Model, ...]}``: iterating it yields the models.
+
+    ``len()`` is the number of models and ``models[0]`` the first; ``models["data"]``,
+    ``.keys()``, ``.items()`` and ``.to_dict()`` still see the JSON object.
+    """
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        object: str
+        data: list[Model]
+
+    def _models(self) -> list[Any]:
+        return self._data.get("data") or []
+
+    def __iter__(self) -> Iterator[Model]:  # type: ignore[override]
+        return (wrap(m, Model) for m in self._models())
+
+    def __len__(self) -> int:
+        return len(self._models())
+
+    @overload
+    def __getitem__(self, key: int) -> Model: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Model]: ...
+
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int):
+            return wrap(self._models()[key], Model)
+        if isinstance(key, slice):
+            return [wrap(m, Model) for m in self._models()[key]]
+        return super().__getitem__(key)
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        return self._data.keys()
+
+    def values(self) -> ValuesView[Any]:  # type: ignore[override]
+        return self._data.values()
+
+    def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
+        return self._data.items()
+
+    @property
+    def ids(self) -> list[str]:
+        """The model ids, in the order listed."""
+        return [m.get("id") for m in self._models()]
+
+    def __repr__(self) -> str:
+        return f"ModelList({len(self)} models: {', '.join(map(str, self.ids[:8]))}" + \
+            (", ...)" if len(self) > 8 else ")")
+
+
+class DeletedObject(Result):
+    """``{"id", "object", "deleted": true}``: what a delete returns."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        object: str
+        deleted: bool
+
+
+class ModelDeleted(DeletedObject):
+    """The answer to ``models.delete``."""
+
+    __slots__ = ()
+
+
+class FileDeleted(DeletedObject):
+    """The answer to ``files.delete``."""
+
+    __slots__ = ()
+
+
+class ChatCompletionDeleted(DeletedObject):
+    """The answer to ``chat.completions.delete`` (``object`` is ``chat.completion.deleted``)."""
+
+    __slots__ = ()
+
+
+class ResponseDeleted(DeletedObject):
+    """The answer to ``responses.delete``."""
+
+    __slots__ = ()
+
+
+class FileObject(Result):
+    """A ``file``: ``id``, ``filename``, ``bytes``, ``purpose``, ``status``, ..."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        bytes: int
+        created_at: int
+        expires_at: int | None
+        filename: str
+        object: str
+        purpose: str
+        status: str
+        status_details: str | None
+
+
+if TYPE_CHECKING:
+    class FineTuningJobError(Result):
+        code: str
+        message: str
+        param: str | None
+
+    class BatchRequestCounts(Result):
+        total: int
+        completed: int
+        failed: int
+
+    class BatchErrors(Result):
+        object: str
+        data: list[Result]
+
+
+class FineTuningJob(Result):
+    """A ``fine_tuning.job``: ``status``, and ``fine_tuned_model`` once it has succeeded."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        created_at: int
+        error: FineTuningJobError | None
+        fine_tuned_model: str | None
+        finished_at: int | None
+        hyperparameters: Result
+        model: str
+        object: str
+        organization_id: str
+        result_files: list[str]
+        status: str
+        trained_tokens: int | None
+        training_file: str
+        validation_file: str | None
+        integrations: list[Result] | None
+        seed: int
+        estimated_finish: int | None
+        method: Result | None
+        metadata: dict[str, str] | None
+
+
+class FineTuningJobEvent(Result):
+    """A ``fine_tuning.job.event``: a message, or training metrics in ``data``."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        created_at: int
+        level: str
+        message: str
+        object: str
+        type: str | None
+        data: Result | None
+
+
+class FineTuningJobCheckpoint(Result):
+    """A ``fine_tuning.job.checkpoint``: a usable model at one training step."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        created_at: int
+        fine_tuned_model_checkpoint: str
+        fine_tuning_job_id: str
+        metrics: Result
+        object: str
+        step_number: int
+
+
+class Batch(Result):
+    """A ``batch``: ``status``, ``request_counts``, ``output_file_id`` once done."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        object: str
+        endpoint: str
+        model: str | None
+        errors: BatchErrors | None
+        input_file_id: str
+        completion_window: str
+        status: str
+        output_file_id: str | None
+        error_file_id: str | None
+        created_at: int
+        in_progress_at: int | None
+        expires_at: int | None
+        finalizing_at: int | None
+        completed_at: int | None
+        failed_at: int | None
+        expired_at: int | None
+        cancelling_at: int | None
+        cancelled_at: int | None
+        request_counts: BatchRequestCounts | None
+        usage: Result | None
+        metadata: dict[str, str] | None
+
+
+class Upload(Result):
+    """An ``upload``: ``status`` ``pending`` until completed, then ``file`` is the File."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        bytes: int
+        created_at: int
+        expires_at: int
+        filename: str
+        object: str
+        purpose: str
+        status: str
+
+    @property
+    def file(self) -> FileObject | None:
+        """The :class:`FileObject` made by ``complete`` (None before)."""
+        value = self._data.get("file")
+        return wrap(value, FileObject) if type(value) is dict else None
+
+
+class UploadPart(Result):
+    """An ``upload.part``: its ``id`` goes in ``uploads.complete(part_ids=...)``."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        created_at: int
+        object: str
+        upload_id: str
+
+
+class ChatCompletionStoreMessage(Result):
+    """A message of a stored chat completion (``chat.completions.messages.list``)."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        role: str
+        content: str | None
+        content_parts: list[Result] | None
+        name: str | None
+        refusal: str | None
+        tool_calls: list[ChatCompletionMessageToolCall] | None
+        tool_call_id: str | None
+
+
+class ResponseItem(Result):
+    """An input item of a stored response (``responses.input_items.list``): a message
+    (``role``, ``content``), a function call or its output, ... by ``type``."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        id: str
+        type: str
+        status: str | None
+        role: str | None
+        content: list[Result] | None
+        call_id: str | None
+        name: str | None
+        arguments: str | None
+        output: Any
 
 
 _B = TypeVar("_B", bound="BinaryContent")

@@ -166,6 +166,7 @@ def _run_sync(requester: Any, flow: Flow) -> Any:
         flow.close()
 
 
+# _run_sync's twin, awaiting where it calls (deliberate: the flow makes every decision).
 async def _run_async(requester: Any, flow: Flow) -> Any:
     import asyncio
 

@@ -396,7 +396,8 @@ class BaseRequester:
         status = response.status_code
         info = _wire.parse_error(status, content, response.headers)
         cls = status_error_class(status, info.code)
-        if status == 429 and info.type == "insufficient_quota":
+        if status == 429 and info.type == "insufficient_quota" and \
+                not issubclass(cls, InsufficientQuotaError):
             cls = InsufficientQuotaError
         err = cls(
             info.message,

@@ -49,8 +49,8 @@ def today() -> _dt.date:
 def retirement(model: str | None) -> tuple[_dt.date, str | None, str | None] | None:
     """``(shutdown_date, replacement, replacement_note)`` for a model the table retires, else
     None (unknown models and models without a shutdown date)."""
-    info = _catalog.model_info(model)
-    raw = (info or {}).get("shutdown_date")
+    info = _catalog.model_info(model) or {}
+    raw = info.get("shutdown_date")
     if not raw:
         return None
     return _dt.date.fromisoformat(raw), info.get("replacement"), info.get("replacement_note")

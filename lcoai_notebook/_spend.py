@@ -238,37 +238,46 @@ def _float(value: Any) -> float | None:
 
 
 # -- the worst case, before sending ---------------------------------------------------------------
-def _text_tokens(value: Any) -> int:
+def _string_tokens(text: str, strict: bool) -> int:
+    """Tokens of one string: a quarter of its characters, or (strict) its UTF-8 bytes — a
+    byte-level tokenizer never makes more tokens than bytes."""
+    return len(text.encode("utf-8", "surrogatepass")) if strict else math.ceil(len(text) / 4)
+
+
+def _text_tokens(value: Any, strict: bool = False) -> int:
     """The generous token estimate of a text field (strings, lists of strings or token ids,
     message contents)."""
     if value is None:
         return 0
     if isinstance(value, str):
-        return math.ceil(len(value) / 4)
+        return _string_tokens(value, strict)
     if isinstance(value, (int, float)):
         return 1
     if isinstance(value, Mapping):
         kind = value.get("type")
         if kind in ("image_url", "input_image", "image"):
             return IMAGE_PART_TOKENS
-        return sum(_text_tokens(v) for k, v in value.items() if k not in ("type", "role"))
+        return sum(_text_tokens(v, strict) for k, v in value.items() if k not in ("type", "role"))
     if isinstance(value, (list, tuple)):
-        return sum(_text_tokens(v) for v in value)
-    return math.ceil(len(str(value)) / 4)
+        return sum(_text_tokens(v, strict) for v in value)
+    return _string_tokens(str(value), strict)
 
 
-def _prompt_tokens(kind: str, fields: dict[str, Any]) -> int:
+def _prompt_tokens(kind: str, fields: dict[str, Any], strict: bool = False) -> int:
     if kind == "chat":
         messages = fields.get("messages") or []
-        tokens = 3 + sum(4 + _text_tokens(m) for m in messages if isinstance(m, Mapping))
+        tokens = 3 + sum(4 + _text_tokens(m, strict) for m in messages if isinstance(m, Mapping))
         if fields.get("tools"):
-            tokens += math.ceil(len(json.dumps(fields["tools"], default=str)) / 4)
+            tokens += _string_tokens(json.dumps(fields["tools"], default=str), strict)
         return tokens
     if kind == "responses":
-        return _text_tokens(fields.get("input")) + _text_tokens(fields.get("instructions"))
+        return (_text_tokens(fields.get("input"), strict)
+                + _text_tokens(fields.get("instructions"), strict)
+                + (_string_tokens(json.dumps(fields["tools"], default=str), strict)
+                   if fields.get("tools") else 0))
     if kind == "completion":
-        return _text_tokens(fields.get("prompt"))
-    return _text_tokens(fields.get("input"))
+        return _text_tokens(fields.get("prompt"), strict)
+    return _text_tokens(fields.get("input"), strict)
 
 
 def _output_cap(kind: str, model: str, fields: dict[str, Any]) -> int | None:
@@ -287,7 +296,7 @@ def _output_cap(kind: str, model: str, fields: dict[str, Any]) -> int | None:
     return value * max(n, best_of)
 
 
-def _image_worst(model: str, fields: dict[str, Any]) -> float | None:
+def _image_worst(model: str, fields: dict[str, Any], strict: bool = False) -> float | None:
     table = (_catalog.model_info(model) or {}).get("price_per_image")
     if not isinstance(table, Mapping):
         return None
@@ -309,12 +318,18 @@ def _image_worst(model: str, fields: dict[str, Any]) -> float | None:
     tokens = (_catalog.model_info(model) or {}).get("price_per_1m")
     extra = 0.0
     if isinstance(tokens, Mapping) and tokens.get("text_input") is not None:
-        extra = _text_tokens(fields.get("prompt")) * float(tokens["text_input"]) / 1_000_000
+        extra = _text_tokens(fields.get("prompt"), strict) * float(tokens["text_input"]) \
+            / 1_000_000
     return n * float(per) + extra
 
 
-def estimate(spec: Any) -> Estimate | None:
-    """The worst case of a billable request (None for calls that cost nothing by themselves)."""
+def estimate(spec: Any, *, strict: bool = False) -> Estimate | None:
+    """The worst case of a billable request (None for calls that cost nothing by themselves).
+
+    ``strict=True`` counts a text's UTF-8 bytes as its tokens instead of a quarter of its
+    characters: a bound no text can pass, for a budget that must hold against any input (the
+    workshop relay's).
+    """
     kind = kind_of(spec)
     if kind is None:
         return None
@@ -325,13 +340,15 @@ def estimate(spec: Any) -> Estimate | None:
         return Estimate(model, kind, 0.0 if free else None, 0,
                         None if free else f"{model!r} has no known price")
     if kind in ("chat", "completion", "responses", "embedding"):
-        prompt = _prompt_tokens(kind, fields)
+        prompt = _prompt_tokens(kind, fields, strict)
         out = _output_cap(kind, model, fields)
         tokens = None if out is None else prompt + out
         why = None
         prices = _pricing.price_per_1m(model)
         usd = None
-        if prices is None:
+        # price_per_1m gives None rather than a row without an input price (the second test
+        # says so to the type checker; it changes nothing).
+        if prices is None or prices["input"] is None:
             why = _pricing.price_note(model) or f"{model!r} has no known price"
         elif out is None:
             why = f"no output limit is known for {model!r}: pass max_completion_tokens"
@@ -341,7 +358,7 @@ def estimate(spec: Any) -> Estimate | None:
             usd = (prompt * prices["input"] + out * (prices.get("output") or 0.0)) / 1_000_000
         return Estimate(model, kind, usd, tokens, why)
     if kind == "image":
-        usd = _image_worst(model, fields)
+        usd = _image_worst(model, fields, strict)
         return Estimate(model, kind, usd, None,
                         None if usd is not None else _pricing.price_note(model)
                         or f"no per-image price for {model!r} at this size and quality")

@@ -36,7 +36,9 @@ _DONE = "[DONE]"
 # The C scanner behind json.loads, called directly: json.loads on bytes runs a Python-level
 # encoding detection and a whitespace regex per call, which costs more than the parse itself for
 # small chunks. A result that does not span the whole text falls back to json.loads.
-_scan_once = json.JSONDecoder().scan_once
+# JSONDecoder.__init__ sets scan_once on every instance; typeshed does not declare it.
+_scan_once: Callable[[str, int], tuple[Any, int]] = (
+    json.JSONDecoder().scan_once)  # pyright: ignore[reportAttributeAccessIssue]
 
 
 class SSEDecoder:
@@ -249,7 +251,7 @@ class _StreamBase:
         self._iterator: Any = None  # for next(stream) / await anext(stream)
         #: Called once with the decoded chunks when the stream closes (the requester records
         #: the stream's cost from the usage in its last chunk).
-        self._on_end: Callable[[list[Any]], Any] | None = None
+        self._on_end: Callable[[Sequence[Any]], Any] | None = None
 
     def _ended(self) -> None:
         on_end, self._on_end = self._on_end, None
@@ -298,31 +300,38 @@ class _StreamBase:
             # payload takes the general path.
             if block.startswith("data: {"):
                 try:
-                    obj, end = _scan_once(block, 6)
+                    chunk, end = _scan_once(block, 6)
                 except (ValueError, StopIteration):
-                    end = -1
-                if end != len(block) or "error" in obj:
-                    obj = self._decode_block(block)
-                else:
+                    chunk, end = {}, -1
+                if end == len(block) and "error" not in chunk:
                     keep(block)
                     try:
-                        choice = obj["choices"][0]
+                        choice = chunk["choices"][0]
                         if choice["index"] == 0:
                             part(choice["delta"]["content"])
                         else:
                             raise KeyError
                     except (KeyError, IndexError, TypeError):
-                        text = _choice0_text(obj)
+                        text = _choice0_text(chunk)
                         if text:
                             part(text)
-            else:
-                obj = self._decode_block(block)
-                if obj is None:
+                    yield cast(chunk)
                     continue
-                if obj is _DONE:
-                    self.done = True
-                    return
+            # The general path (a "data: {" block here always holds data, never [DONE]).
+            obj = self._decode_block(block)
+            if obj is None:
+                continue
+            if obj is _DONE:
+                self.done = True
+                return
             yield cast(obj)
+
+    def _first_items(self) -> Iterator[Any]:
+        """The results of the first network chunk, which the requester pulled inside its retry
+        loop; the chunk is let go once read (a buffered body's first chunk can be all of it)."""
+        first, self._first = self._first, b""
+        if first:
+            yield from self._items(first)
 
     def _tail(self) -> Iterator[Any]:
         """After the last network chunk: the results of a final event that lacked its blank
@@ -402,10 +411,7 @@ class Stream(_StreamBase, Generic[_T]):
         reason = None
         try:
             try:
-                first, self._first = self._first, b""
-                if first:
-                    yield from items(first)
-                del first  # a buffered body's first chunk can be all of it
+                yield from self._first_items()
                 if not self.done:
                     for raw in self._chunks:
                         yield from items(raw)
@@ -460,6 +466,7 @@ class AsyncStream(_StreamBase, Generic[_T]):
         return await self.__aiter__().__anext__()
 
     async def _events(self) -> AsyncIterator[Any]:
+        # The async shell of Stream._events, line for line (a deliberate sync/async pair).
         import httpx
 
         if self.closed:
@@ -468,11 +475,8 @@ class AsyncStream(_StreamBase, Generic[_T]):
         reason = None
         try:
             try:
-                first, self._first = self._first, b""
-                if first:
-                    for item in items(first):
-                        yield item
-                del first
+                for item in self._first_items():
+                    yield item
                 if not self.done:
                     async for raw in self._chunks:
                         for item in items(raw):

@@ -18,7 +18,7 @@ uploads and media (images, audio, speech) are checked in :mod:`._validate_media`
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ._catalog import model_info
@@ -152,7 +152,7 @@ def _message_dict(message: Any, i: int) -> dict[str, Any]:
         return message
     if isinstance(message, Mapping):
         # A Result (e.g. resp.choices[0].message fed back into the conversation).
-        to_dict = getattr(message, "to_dict", None)
+        to_dict: Callable[[], dict[str, Any]] | None = getattr(message, "to_dict", None)
         return to_dict() if callable(to_dict) else dict(message)
     raise TypeError(
         f"messages[{i}] must be a dict such as {{'role': 'user', 'content': '...'}} "

@@ -239,18 +239,20 @@ def validate_transcription(upload: tuple[str, bytes, str], model: Any, params: M
         _check_model_choice("response_format", fmt, model, row["response_formats"])
 
 
+def _check_speech_text(name: str, value: Any, *, allow_empty: bool = False) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string (got {type(value).__name__})")
+    if not value and not allow_empty:
+        raise ValueError(f"{name} must be a non-empty string")
+    if len(value) > MAX_SPEECH_INPUT:
+        raise ValueError(f"{name} must be at most {MAX_SPEECH_INPUT} characters (got {len(value)})")
+
+
 def validate_speech(model: Any, input: Any, voice: Any, params: Mapping[str, Any]) -> None:
     """Check ``audio.speech.create`` parameters."""
     _check_model_str("model", model)
     _known(model, ("tts",), "text-to-speech model")
-    if not isinstance(input, str):
-        raise TypeError(f"input must be a string (got {type(input).__name__})")
-    if not input:
-        raise ValueError("input must be a non-empty string")
-    if len(input) > MAX_SPEECH_INPUT:
-        raise ValueError(
-            f"input must be at most {MAX_SPEECH_INPUT} characters (got {len(input)})"
-        )
+    _check_speech_text("input", input)
     if isinstance(voice, Mapping):
         if not isinstance(voice.get("id"), str):
             raise ValueError("a custom voice must be a dict {'id': 'voice_...'}")
@@ -265,13 +267,8 @@ def validate_speech(model: Any, input: Any, voice: Any, params: Mapping[str, Any
     p = params.get
     check_choice("response_format", p("response_format"), SPEECH_FORMATS)
     check_number("speed", p("speed"), 0.25, 4)
-    instructions = p("instructions")
-    if instructions is not None:
-        if not isinstance(instructions, str):
-            raise TypeError(f"instructions must be a string (got {type(instructions).__name__})")
-        if len(instructions) > MAX_SPEECH_INPUT:
-            raise ValueError(f"instructions must be at most {MAX_SPEECH_INPUT} characters "
-                             f"(got {len(instructions)})")
+    if p("instructions") is not None:
+        _check_speech_text("instructions", p("instructions"), allow_empty=True)
     if p("stream_format") not in (None, "audio"):
         raise ValueError(
             f"stream_format must be 'audio' here (got {p('stream_format')!r}); this method "

@@ -363,6 +363,19 @@ def _text_of(text: str) -> str:
     return " ".join(html.unescape(words).split())[:500]
 
 
+def _openai_error(err: dict[str, Any], fallback: str, *, source: str) -> ErrorInfo:
+    """From OpenAI's error object ``{"message", "type", "param", "code"}``, forwarded or not;
+    ``fallback`` is the message when the object has none."""
+    return ErrorInfo(
+        message=_str_or_none(err.get("message")) or fallback,
+        type=_str_or_none(err.get("type")),
+        param=_str_or_none(err.get("param")),
+        code=_str_or_none(err.get("code")),
+        body=err,
+        source=source,
+    )
+
+
 def parse_error(
     status: int, content: bytes | str, http_headers: Mapping[str, str] | None = None
 ) -> ErrorInfo:
@@ -391,16 +404,8 @@ def parse_error(
             headers.update({str(k).lower(): str(v) for k, v in body_headers.items()})
         inner = err.get("error") if isinstance(err, dict) else None
         if isinstance(inner, dict):
-            info = ErrorInfo(
-                message=_str_or_none(inner.get("message"))
-                or _str_or_none(body.get("message"))
-                or f"HTTP {status}",
-                type=_str_or_none(inner.get("type")),
-                param=_str_or_none(inner.get("param")),
-                code=_str_or_none(inner.get("code")),
-                body=inner,
-                source="upstream",
-            )
+            fallback = _str_or_none(body.get("message")) or f"HTTP {status}"
+            info = _openai_error(inner, fallback, source="upstream")
         elif isinstance(inner, str) and inner.strip():
             # Forwarded by LowCodeAPI, but not OpenAI's object: a gateway's or proxy's reason.
             info = ErrorInfo(message=_text_of(inner), body=err, source="upstream")
@@ -418,14 +423,7 @@ def parse_error(
                 source="lowcodeapi",
             )
         elif isinstance(err, dict):
-            info = ErrorInfo(
-                message=_str_or_none(err.get("message")) or f"HTTP {status}",
-                type=_str_or_none(err.get("type")),
-                param=_str_or_none(err.get("param")),
-                code=_str_or_none(err.get("code")),
-                body=err,
-                source="openai",
-            )
+            info = _openai_error(err, f"HTTP {status}", source="openai")
         elif isinstance(err, str) and err.strip():
             info = ErrorInfo(message=_text_of(err), body=body, source="openai")
         else:

@@ -1,16 +1,18 @@
 """The ``lcoai-notebook`` command: ``emulator`` serves the offline emulator, ``lab`` opens the
-example notebooks in JupyterLab (offline unless a token is set)."""
+example notebooks in JupyterLab (offline unless a token is set), ``relay`` runs a workshop relay."""
 
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,8 @@ __all__ = ["main", "notebooks_dir", "serve_emulator"]
 
 _DESCRIPTION = ("Explore the OpenAI API (through LowCodeAPI) from Jupyter. 'lab' opens the "
                 "example notebooks in JupyterLab (offline unless LCOAI_API_TOKEN is set); "
-                "'emulator' serves the offline emulator on 127.0.0.1.")
+                "'emulator' serves the offline emulator on 127.0.0.1; 'relay' runs a workshop "
+                "relay (one real token on the host's machine, a seat code per learner).")
 
 
 def _emulator_description() -> str:
@@ -173,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _add_emulator_args(emu)
     sub.add_parser("lab", help="open the example notebooks in JupyterLab (extra arguments go "
                    "to jupyter lab)", add_help=False)
+    _add_relay_args(sub.add_parser(
+        "relay", help="run a workshop relay: one real token here, a seat code per learner",
+        description=_RELAY_DESCRIPTION))
     if argv and argv[0] == "lab":
         if argv[1:2] in (["-h"], ["--help"]):
             print("usage: lcoai-notebook lab [jupyter lab arguments...]\n\nOpen the example "
@@ -180,7 +186,93 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "is set.")
             return 0
         return lab(argv[1:])
-    return run_emulator_args(parser.parse_args(argv))
+    ns = parser.parse_args(argv)
+    if ns.command == "relay":
+        return run_relay_args(ns)
+    return run_emulator_args(ns)
+
+
+_RELAY_DESCRIPTION = (
+    "Run a workshop relay. It holds the one real token (read from LCOAI_API_TOKEN in this "
+    "environment, never from the command line), gives each learner a seat code with its own "
+    "budget, and forwards their requests to the service. It prints the learner URL, the seat "
+    "codes (also written to a CSV) and the admin page's URL with its key. Ctrl-C stops it; "
+    "restarting with the same --db keeps the seats, codes, spend and pauses."
+)
+
+
+def _add_relay_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seats", type=int, default=30, help="seats to create (default 30)")
+    parser.add_argument("--per-seat-usd", type=float, default=0.50,
+                        help="each seat's budget in US dollars (default 0.50)")
+    parser.add_argument("--budget-usd", type=float, default=20.0,
+                        help="the workshop's total budget in US dollars (default 20)")
+    parser.add_argument("--db", default="relay.sqlite",
+                        help="the SQLite file for seats and the ledger (default relay.sqlite)")
+    parser.add_argument("--upstream", default=None,
+                        help="the service's base URL (default: LowCodeAPI's, or OpenAI's with "
+                        "--flavor openai)")
+    parser.add_argument("--flavor", choices=("lowcodeapi", "openai"), default="lowcodeapi",
+                        help="how the upstream is spoken to (default lowcodeapi)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; 0.0.0.0 serves the room)")
+    parser.add_argument("--port", type=int, default=8787, help="port (default 8787)")
+    parser.add_argument("--per-minute", type=int, default=60,
+                        help="requests a seat may send per minute (default 60)")
+    parser.add_argument("--public-url", default=None,
+                        help="the URL learners use, when it is not http://host:port")
+    parser.add_argument("--codes-csv", default=None,
+                        help="where to write the seat codes (default: next to --db, "
+                        "<db>-seats.csv)")
+
+
+def run_relay_args(ns: argparse.Namespace, *, wait: Any = None) -> int:
+    """Run the relay as parsed from ``relay`` command-line arguments until Ctrl-C."""
+    from .relay import Relay
+
+    try:
+        relay = Relay(ns.upstream, flavor=ns.flavor, seats=ns.seats,
+                      per_seat_usd=ns.per_seat_usd, budget_usd=ns.budget_usd, db=ns.db,
+                      host=ns.host, port=ns.port, per_minute=ns.per_minute,
+                      public_url=ns.public_url)
+        relay.start()
+    except (ValueError, OSError, RuntimeError) as exc:
+        print(f"lcoai-notebook relay: {exc}", file=sys.stderr)
+        return 2
+    codes = Path(ns.codes_csv or f"{Path(ns.db).with_suffix('')}-seats.csv")
+    relay.write_codes(codes)
+    print(f"Relay for {len(relay.seat_codes)} seats, forwarding to {relay.upstream} "
+          f"({relay.flavor}).")
+    print(f"Learners: lco.connect(relay={relay.url!r}, seat='<their code>')")
+    print(f"  (any OpenAI client: base_url={relay.url + '/v1'!r}, api_key=<their code>)")
+    print(f"Seat codes (also in {codes}):")
+    for name, code in relay.seat_codes.items():
+        print(f"  {name}  {code}")
+    print(f"Admin page: {relay.admin_url}")
+    print("Ctrl-C stops the relay. Requests are logged below (seat, route, status, cost).",
+          flush=True)
+    # One line per request on the console (the logger's records are scrubbed of the token).
+    log = logging.getLogger("lcoai_notebook.relay")
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    log.addHandler(handler)
+    level = log.level
+    log.setLevel(logging.INFO)
+    try:
+        (wait or _sleep_forever)()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        relay.close()
+        log.removeHandler(handler)
+        log.setLevel(level)
+    print("Relay stopped.")
+    return 0
+
+
+def _sleep_forever() -> None:
+    while True:
+        time.sleep(3600)
 
 
 def run_emulator_args(ns: argparse.Namespace) -> int:

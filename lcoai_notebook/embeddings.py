@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Generator, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
@@ -167,7 +167,10 @@ def _source(client: Any) -> str:
 
 
 def _check_options(model: Any, dimensions: Any, batch_size: Any, max_concurrency: Any,
-                   max_tokens_per_request: Any, via: Any, progress: Any) -> None:
+                   max_tokens_per_request: Any, via: Any, progress: Any,
+                   batch_options: Any) -> tuple[int | None, int, int, int]:
+    """Refuse bad options before any request; return the numbers as plain ints
+    (``dimensions``, ``batch_size``, ``max_concurrency``, ``max_tokens_per_request``)."""
     if not isinstance(model, str) or not model:
         raise TypeError(f"model must be a non-empty str, got {model!r}")
     for name, value, low, high in (
@@ -187,6 +190,11 @@ def _check_options(model: Any, dimensions: Any, batch_size: Any, max_concurrency
         raise ValueError(f"via must be one of {', '.join(map(repr, _VIA))}, got {via!r}")
     if progress is not None and not isinstance(progress, bool):
         raise TypeError(f"progress must be True, False or None, got {type(progress).__name__}")
+    if batch_options is not None and not isinstance(batch_options, dict):
+        raise TypeError(f"batch_options must be a dict, got {type(batch_options).__name__}")
+    # numpy integers pass the checks; the request body and the cache key want plain ints.
+    return (None if dimensions is None else int(dimensions), int(batch_size),
+            int(max_concurrency), int(max_tokens_per_request))
 
 
 def embed(
@@ -264,16 +272,12 @@ def embed(
     (3, 1536)
     """
     items = _as_texts(texts)
-    _check_options(model, dimensions, batch_size, max_concurrency, max_tokens_per_request, via,
-                   progress)
-    # numpy integers pass the checks; the request body and the cache key want plain ints.
-    dimensions = None if dimensions is None else int(dimensions)
-    batch_size, max_concurrency = int(batch_size), int(max_concurrency)
-    max_tokens_per_request = int(max_tokens_per_request)
-    if batch_options is not None and not isinstance(batch_options, dict):
-        raise TypeError(f"batch_options must be a dict, got {type(batch_options).__name__}")
+    dimensions, batch_size, max_concurrency, max_tokens_per_request = _check_options(
+        model, dimensions, batch_size, max_concurrency, max_tokens_per_request, via, progress,
+        batch_options)
     if not items:
         return np.zeros((0, dimensions or 0), dtype=np.float32)
+    unique, where = _distinct(items)
     store, owned = _embed_cache.open_cache(cache)
     own_client = client is None
     try:
@@ -281,53 +285,24 @@ def embed(
             from ._connect import connect
 
             client = connect()
-        if getattr(getattr(client, "requester", None), "is_async", False):
-            raise TypeError("embed needs a synchronous Client, got an AsyncClient; "
-                            "embed sends its requests concurrently itself")
-        # Send each distinct text once.
-        slot: dict[str, int] = {}
-        where = np.fromiter((slot.setdefault(t, len(slot)) for t in items), dtype=np.intp,
-                            count=len(items))
-        unique = list(slot)
-        out: np.ndarray | None = None
+        _require_sync(client)
         keys: list[bytes] = []
+        out: np.ndarray | None = None
         todo = list(range(len(unique)))
-        if store is not None and unique:
+        if store is not None:
             keys = store.keys(_source(client), model, dimensions, unique)
-            hits = store.get_many(keys)
-            if hits:
-                # Rows of the asked dimensions (else the length most rows agree on); a damaged
-                # row of another length counts as missing and is fetched again.
-                d = dimensions or Counter(len(v) for v in hits.values()).most_common(1)[0][0]
-                hits = {key: vec for key, vec in hits.items() if len(vec) == d}
-                todo = [i for i, key in enumerate(keys) if key not in hits]
-                out = np.empty((len(unique), d), dtype=np.float32)
-                for i, key in enumerate(keys):
-                    vec = hits.get(key)
-                    if vec is not None:
-                        out[i] = vec
+            out, todo = _cached_rows(store, keys, dimensions)
         if todo:
             batches = _plan(todo, unique, batch_size, max_tokens_per_request)
             show = progress if progress is not None else len(todo) > _PROGRESS_THRESHOLD
             fetch = _fetch_batch if via == "batch" else _fetch_direct
-            for idx, mat in fetch(client, unique, batches, model, dimensions, max_concurrency,
-                                  show, batch_options or {}):
-                if mat.ndim != 2 or mat.shape[0] != len(idx):
-                    from ._exceptions import APIResponseValidationError
-
-                    raise APIResponseValidationError(
-                        f"the embeddings response has shape {mat.shape} for {len(idx)} inputs")
-                if out is None:
-                    out = np.empty((len(unique), mat.shape[1]), dtype=np.float32)
-                elif mat.shape[1] != out.shape[1]:
-                    from ._exceptions import APIResponseValidationError
-
-                    raise APIResponseValidationError(
-                        f"vectors of length {mat.shape[1]} after vectors of length {out.shape[1]}"
-                        " (a cache filled with another dimension?)")
-                out[idx] = mat
-                if store is not None:
-                    store.put_many([keys[i] for i in idx], mat)
+            fetched = fetch(client, unique, batches, model, dimensions, max_concurrency, show,
+                            batch_options or {})
+            try:
+                out = _assemble(out, len(unique), fetched, store, keys)
+            finally:
+                # Before the client closes: drop queued requests, let running ones finish.
+                fetched.close()
     finally:
         if owned and store is not None:
             store.close()
@@ -339,6 +314,75 @@ def embed(
     return out[where]
 
 
+def _distinct(items: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts in first-seen order, and each item's row among them (each distinct
+    text is sent once)."""
+    slot: dict[str, int] = {}
+    where = np.fromiter((slot.setdefault(t, len(slot)) for t in items), dtype=np.intp,
+                        count=len(items))
+    return list(slot), where
+
+
+def _require_sync(client: Any) -> None:
+    """Refuse an AsyncClient: embed runs its own thread pool over a synchronous client."""
+    if getattr(getattr(client, "requester", None), "is_async", False):
+        raise TypeError("embed needs a synchronous Client, got an AsyncClient; "
+                        "embed sends its requests concurrently itself")
+
+
+def _cached_rows(store: Any, keys: list[bytes],
+                 dimensions: int | None) -> tuple[np.ndarray | None, list[int]]:
+    """The rows the cache holds (a matrix, or None when it holds none) and the positions of the
+    texts still to fetch."""
+    hits = store.get_many(keys)
+    if not hits:
+        return None, list(range(len(keys)))
+    # Rows of the asked dimensions (else the length most rows agree on); a damaged row of
+    # another length counts as missing and is fetched again.
+    d = dimensions or Counter(len(v) for v in hits.values()).most_common(1)[0][0]
+    out = np.empty((len(keys), d), dtype=np.float32)
+    todo: list[int] = []
+    for i, key in enumerate(keys):
+        vec = hits.get(key)
+        if vec is None or len(vec) != d:
+            todo.append(i)
+        else:
+            out[i] = vec
+    return out, todo
+
+
+def _assemble(out: np.ndarray | None, n: int, fetched: Iterable[tuple[list[int], np.ndarray]],
+              store: Any, keys: list[bytes]) -> np.ndarray | None:
+    """Place each fetched matrix in its rows of the ``(n, d)`` result (made on the first one
+    when the cache gave none), caching it as it arrives."""
+    for idx, mat in fetched:
+        _check_matrix(mat, len(idx), out)
+        if out is None:
+            out = np.empty((n, mat.shape[1]), dtype=np.float32)
+        out[idx] = mat
+        if store is not None:
+            store.put_many([keys[i] for i in idx], mat)
+    return out
+
+
+def _check_matrix(mat: np.ndarray, rows: int, out: np.ndarray | None) -> None:
+    """Refuse a response matrix that is not ``rows`` vectors of the length already placed."""
+    if mat.ndim != 2 or mat.shape[0] != rows:
+        problem = f"the embeddings response has shape {mat.shape} for {rows} inputs"
+    elif out is not None and mat.shape[1] != out.shape[1]:
+        problem = (f"vectors of length {mat.shape[1]} after vectors of length {out.shape[1]}"
+                   " (a cache filled with another dimension?)")
+    else:
+        return
+    from ._exceptions import APIResponseValidationError
+
+    raise APIResponseValidationError(problem)
+
+
+#: What the fetchers yield: the positions of one request's texts and their vectors.
+_Fetched = Generator[tuple[list[int], np.ndarray], None, None]
+
+
 def _create_kwargs(model: str, dimensions: int | None) -> dict[str, Any]:
     kw: dict[str, Any] = {"model": model}
     if dimensions is not None:
@@ -348,7 +392,7 @@ def _create_kwargs(model: str, dimensions: int | None) -> dict[str, Any]:
 
 def _fetch_direct(client: Any, texts: list[str], batches: list[list[int]], model: str,
                   dimensions: int | None, max_concurrency: int, show: bool,
-                  _options: dict[str, Any]) -> Any:
+                  _options: dict[str, Any]) -> _Fetched:
     """Yield ``(indices, matrix)`` per request as responses arrive (any order).
 
     A thread pool over the synchronous client: httpx's Client is thread-safe, the socket waits
@@ -358,7 +402,8 @@ def _fetch_direct(client: Any, texts: list[str], batches: list[list[int]], model
     def call(idx: list[int]) -> np.ndarray:
         resp = client.embeddings.create(input=[texts[i] for i in idx], **kw)
         if inspect.isawaitable(resp):  # pragma: no cover - guarded by the is_async check
-            resp.close()
+            if inspect.iscoroutine(resp):
+                resp.close()  # never awaited: closed so Python does not warn about it
             raise TypeError("embed needs a synchronous Client")
         to_numpy = getattr(resp, "to_numpy", None)
         if to_numpy is None:
@@ -403,7 +448,7 @@ def _fetch_direct(client: Any, texts: list[str], batches: list[list[int]], model
 
 def _fetch_batch(client: Any, texts: list[str], batches: list[list[int]], model: str,
                  dimensions: int | None, _max_concurrency: int, show: bool,
-                 options: dict[str, Any]) -> Any:
+                 options: dict[str, Any]) -> _Fetched:
     """Yield ``(indices, matrix)`` per planned request, run through the Batch API; every
     answered request is yielded (so it is cached) before the first failure is raised."""
     kw = _create_kwargs(model, dimensions)
@@ -507,13 +552,14 @@ def search(
         raise ValueError("corpus is empty: search needs at least one text or vector to rank")
     corpus_is_text = _looks_like_texts(corpus)
     labels: list[Any] | None = None
+    corpus_texts: list[str] = []
     if corpus_is_text:
         if texts is not None:
             raise ValueError("texts= labels a vector corpus; this corpus is texts already")
-        labels = _as_texts(corpus, "corpus")
+        labels = corpus_texts = _as_texts(corpus, "corpus")
     elif texts is not None:
         labels = _as_texts(texts, "texts")
-    to_embed = ([query] if query_is_text else []) + (labels if corpus_is_text else [])
+    to_embed = ([query] if query_is_text else []) + corpus_texts
     if to_embed:
         vecs = embed(to_embed, client, model, dimensions, cache=cache)
         qv = vecs[0] if query_is_text else _as_matrix(query, "query")

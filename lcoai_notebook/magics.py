@@ -24,7 +24,7 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
-from IPython.display import HTML, display
+from IPython.display import HTML, DisplayHandle
 
 from ._pricing import chat_cost
 from ._render import markdown_html
@@ -188,6 +188,13 @@ class LcoMagics(Magics):
         self._client = value
         self._own_client = False
 
+    @property
+    def _user_ns(self) -> dict[str, Any]:
+        """The notebook's variables."""
+        if self.shell is None:  # only a hand-made LcoMagics(None) has no shell
+            raise UsageError("the lcoai-notebook magics run in IPython: %load_ext lcoai_notebook")
+        return self.shell.user_ns
+
     def close(self) -> None:
         """Close the client the magics made (not one assigned to them)."""
         if self._own_client and self._client is not None:
@@ -222,7 +229,7 @@ class LcoMagics(Magics):
         ``--format``; otherwise the cell is sent as written.
         """
         args = _parse(self.chat, line)
-        prompt = _fill(cell, self.shell.user_ns) if args.format else cell
+        prompt = _fill(cell, self._user_ns) if args.format else cell
         if not prompt.strip():
             raise UsageError("%%chat sends the cell body as the prompt: write something below "
                              "the %%chat line")
@@ -269,7 +276,10 @@ class LcoMagics(Magics):
         from ._exceptions import StreamInterruptedError
         from .widgets._base import Throttle
 
-        handle = display(self._reply_view(model, "", pending=True), display_id=True)
+        # A handle made first (rather than display(..., display_id=True), which returns None
+        # outside an initialized shell) is always there to update.
+        handle = DisplayHandle()
+        handle.display(self._reply_view(model, "", pending=True))
         throttle = Throttle(UPDATES_PER_SECOND)
         text, usage, stopped = "", None, False
         try:
@@ -356,7 +366,7 @@ class LcoMagics(Magics):
                                  dimensions=args.dimensions)
         except (TypeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
-        self.shell.user_ns[args.var] = matrix
+        self._user_ns[args.var] = matrix
         n, d = matrix.shape
         print(f"{args.var}: {n} text{'s' if n != 1 else ''} → ({n}, {d}) {matrix.dtype} "
               f"matrix from {model}")

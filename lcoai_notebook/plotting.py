@@ -163,7 +163,9 @@ def project(vectors: np.ndarray, method: str = "pca", random_state: int = 0) -> 
         return np.asarray(tsne.fit_transform(vectors), dtype=np.float64)
     if method == "umap":
         try:
-            import umap
+            # umap-learn is optional and absent where the package is type-checked; the
+            # ImportError below tells the user what to install.
+            import umap  # pyright: ignore[reportMissingImports]
         except ImportError:
             raise ImportError("method='umap' needs umap-learn: pip install umap-learn") from None
         n = vectors.shape[0]

@@ -901,8 +901,96 @@ new.choices[0].finish_reason
     md("""
 ## The workshop relay
 
-*Planned: a relay the host runs, holding the one real token and giving each learner a seat code
-with its own budget.*
+On Binder every learner's kernel runs on a public machine, so a real token cannot go there. The
+relay is the way to show a room real models anyway: the host runs it on their own machine, it
+holds the one real token, gives each learner a seat code with its own budget, and forwards only
+the calls these notebooks make. Before forwarding, it reserves the request's worst case against
+the seat's and the workshop's budget; afterwards it charges the real cost from the response's
+usage. Seats and the ledger live in a SQLite file, so a restart loses nothing.
+
+On the host's machine, in a terminal (the token only from the environment, never on the command
+line):
+
+```bash
+export LCOAI_API_TOKEN=at_...
+lcoai-notebook relay --seats 30 --per-seat-usd 0.50 --budget-usd 20 --db relay.sqlite --host 0.0.0.0
+```
+
+It prints the learner URL, the thirty seat codes (also written to `relay-seats.csv`) and the
+admin page's URL with its key. A learner types the address and their code:
+
+```python
+client = lco.connect(relay="http://host:8787", seat="seat_...")
+```
+
+or sets `LCOAI_RELAY_URL` and `LCOAI_SEAT` before starting Jupyter, and every panel, helper and
+notebook works unchanged. Other OpenAI clients work too:
+`OpenAI(base_url="http://host:8787/v1", api_key="seat_...")`.
+
+Here is the same from Python, with the emulator standing in for the service and a tiny budget so
+that the limits show:
+"""),
+    code("""
+from lcoai_notebook.relay import Relay
+
+stand_in = Emulator().start()  # live: no upstream= or api_token= (found as connect() finds it)
+relay = Relay(upstream=stand_in.url, api_token=stand_in.api_token, seats=3, per_seat_usd=0.01,
+              budget_usd=0.02, db=Path(tempfile.mkdtemp()) / "relay.sqlite", port=0).start()
+print(len(relay.seat_codes), "seats, serving on this machine:",
+      relay.url.startswith("http://127.0.0.1:"))
+"""),
+    md("""
+A learner connects with the relay's address and the seat code the host handed out:
+"""),
+    code("""
+learner = lco.connect(relay=relay.url, seat=relay.seat_codes["seat-01"])
+reply = learner.chat.completions.create(
+    model="gpt-4.1-mini", max_completion_tokens=100, seed=7,
+    messages=[{"role": "user", "content": "What does a relay do?"}])
+print(reply.choices[0].message.content)
+"""),
+    md("""
+The host sees every seat's requests, tokens and spend (`relay.ledger()` has every request):
+"""),
+    code("""
+relay.spend()[["requests", "refused", "input_tokens", "output_tokens", "spent_usd",
+               "remaining_usd", "paused"]]
+"""),
+    md("""
+A request whose worst case the seat's budget cannot cover is refused before anything is sent,
+with the figures in the message; it is a `BudgetExceededError` like the client's own guard:
+"""),
+    code("""
+try:
+    learner.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "Write a long essay."}])
+except lco.BudgetExceededError as exc:
+    print(exc)
+"""),
+    md("""
+The host can pause one seat, or every seat at once:
+"""),
+    code("""
+relay.pause("seat-01")
+try:
+    learner.models.list()
+except lco.PermissionDeniedError as exc:
+    print(exc)
+relay.resume("seat-01")
+print(len(learner.models.list()) > 0)
+"""),
+    md("""
+`relay.admin_url` opens the admin page; its key is in the part after `#`, which a browser never
+sends to a server. The page shows a live table of seats (requests, tokens, spend, remaining,
+last seen), pauses and resumes a seat, adds budget to one, pauses everyone (the kill switch),
+and exports the ledger as CSV:
+
+![The relay's admin page, with every seat paused](../docs/screenshots/relay-admin.png)
+"""),
+    code("""
+learner.close()
+relay.close()
+stand_in.stop()
 """),
 ]
 

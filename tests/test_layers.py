@@ -24,9 +24,14 @@ FORBIDDEN = {
     # layer (first path part under the package; "" = top-level modules) -> forbidden targets
     "widgets": ("_http", "_requester", "_wire", "_sse"),
     "emulator": CLIENT_PARSING,
-    "api": ("widgets",),
-    "": ("widgets",),
+    "api": ("widgets", "relay"),
+    "": ("widgets", "relay"),
+    # The relay is a server: it uses the client's requester but neither the panels nor the
+    # emulator (which only stands in for the service in its tests).
+    "relay": ("widgets", "emulator"),
 }
+#: The command line starts the relay; nothing else outside it imports it.
+RELAY_STARTERS = {"cli.py"}
 #: Top-level modules that sit above the panels and may import them: the package's own lazy
 #: table (names modules as strings) and the magics (DESIGN.md puts them beside the panels).
 ABOVE_WIDGETS = {"__init__.py", "magics.py"}
@@ -67,6 +72,8 @@ def violations(path: Path, source: str | None = None) -> list[str]:
     forbidden = FORBIDDEN.get(layer)
     if forbidden is None:
         return []
+    if layer == "" and rel.name in RELAY_STARTERS:
+        forbidden = tuple(f for f in forbidden if f != "relay")
     text = path.read_text("utf-8") if source is None else source
     names = imports_of(text, _module_name(path), path.name == "__init__.py")
     bad = []
@@ -91,7 +98,7 @@ def test_every_layer_keeps_to_its_imports() -> None:
 def test_the_layers_exist_so_the_test_has_something_to_check() -> None:
     layers = {p.relative_to(PACKAGE).parts[0] for p in _modules() if len(
         p.relative_to(PACKAGE).parts) > 1}
-    assert {"widgets", "emulator", "api"} <= layers
+    assert {"widgets", "emulator", "api", "relay"} <= layers
 
 
 @pytest.mark.parametrize(("where", "source"), [
@@ -101,6 +108,9 @@ def test_the_layers_exist_so_the_test_has_something_to_check() -> None:
     ("emulator/_chat.py", "import lcoai_notebook._models\n"),
     ("_client.py", "from .widgets import ChatPanel\n"),
     ("api/chat.py", "from ..widgets.chat import ChatPanel\n"),
+    ("_client.py", "def f():\n    from .relay import Relay\n"),
+    ("relay/_app.py", "from ..emulator import Emulator\n"),
+    ("relay/_app.py", "from ..widgets import ChatPanel\n"),
 ])
 def test_the_check_catches_a_planted_import(where: str, source: str) -> None:
     assert violations(PACKAGE / where, source) != []
@@ -109,3 +119,5 @@ def test_the_check_catches_a_planted_import(where: str, source: str) -> None:
 def test_allowed_imports_pass() -> None:
     assert violations(PACKAGE / "widgets/chat.py", "from .. import _catalog\n") == []
     assert violations(PACKAGE / "emulator/_app.py", "from .._catalog import known_models\n") == []
+    assert violations(PACKAGE / "relay/_upstream.py", "from .._http import AsyncRequester\n") == []
+    assert violations(PACKAGE / "cli.py", "from .relay import Relay\n") == []

@@ -35,6 +35,7 @@ EXPECTED_ALL = [
     "PermissionDeniedError",
     "RateLimitError",
     "RetryPolicy",
+    "SeatBudgetExceededError",
     "StreamInterruptedError",
     "Timeout",
     "UnprocessableEntityError",

@@ -1,5 +1,6 @@
 """The README works as written: its Python blocks run offline, its set-up is two commands, and
-every model it or a notebook names is current (none within 30 days of its shutdown date)."""
+every model it or a notebook names is current: none past its shutdown date, none within 30 days of
+it once the model table lists a successor to switch to."""
 
 from __future__ import annotations
 
@@ -46,15 +47,37 @@ def test_python_block_runs_as_written(index: int, tmp_path: Path) -> None:
     assert proc.returncode == 0, f"README block {index} failed:\n{source}\n{proc.stderr[-3000:]}"
 
 
-def retiring_models(text: str, today: dt.date) -> list[str]:
-    """Known models named in ``text`` whose shutdown date is within 30 days of ``today`` (or
-    past)."""
+def _successor_ready(model: str, row: dict, table: dict) -> bool:
+    """Whether the table names a replacement the README and notebooks could switch to: one
+    exists, it is priced when ``model`` is (the budget, meter and relay examples need a price),
+    and it is fine-tunable when ``model`` is (the fine-tuning notebook needs a base)."""
+    successor = table.get(row.get("replacement") or "")
+    if successor is None:
+        return False
+    if row.get("fine_tunable") and not successor.get("fine_tunable"):
+        return False
+    return not _priced(row) or _priced(successor)
+
+
+def _priced(row: dict) -> bool:
+    return bool(row.get("price_per_1m") or row.get("price_per_image")
+                or row.get("price_per_minute") or row.get("price_per_1m_characters"))
+
+
+def retiring_models(text: str, today: dt.date, table: dict | None = None) -> list[str]:
+    """Known models named in ``text`` that are past their shutdown date, or within 30 days of it
+    with a successor ready to take their place. A model whose successor the table does not list
+    (or lists without a price, or not fine-tunable, where the example needs one) cannot be
+    replaced until the table is updated: it is flagged from its shutdown date."""
+    table = known_models() if table is None else table
     found = []
-    for model, row in known_models().items():
+    for model, row in table.items():
         end = row.get("shutdown_date")
         if not end or not re.search(rf"(?<![\w.-]){re.escape(model)}(?![\w.-])", text):
             continue
-        if dt.date.fromisoformat(end) - today <= RETIRING_WINDOW:
+        left = dt.date.fromisoformat(end) - today
+        if left <= dt.timedelta(0) or (left <= RETIRING_WINDOW
+                                       and _successor_ready(model, row, table)):
             found.append(f"{model} (shutdown {end})")
     return found
 
@@ -76,10 +99,24 @@ def test_readme_and_notebooks_name_only_current_models() -> None:
 
 
 def test_the_retiring_check_fails_on_a_planted_model() -> None:
+    # A table where gpt-5-mini's successor is priced, as the real one will be once updated.
+    table = {k: dict(v) for k, v in known_models().items()}
+    table["gpt-5.4-mini"]["price_per_1m"] = {"input": 1.0, "output": 2.0}
     text = 'client.chat.completions.create(model="gpt-5-mini", ...)'
-    assert retiring_models(text, dt.date(2026, 12, 1)) == ["gpt-5-mini (shutdown 2026-12-11)"]
-    assert retiring_models(text, dt.date(2026, 10, 1)) == []  # 71 days ahead: fine then
-    assert retiring_models('model="gpt-5.4-mini"', dt.date(2026, 12, 1)) == []
+    assert retiring_models(text, dt.date(2026, 12, 1), table) == [
+        "gpt-5-mini (shutdown 2026-12-11)"]
+    assert retiring_models(text, dt.date(2026, 10, 1), table) == []  # 71 days ahead: fine then
+    assert retiring_models('model="gpt-5.4-mini"', dt.date(2026, 12, 1), table) == []
+    # With the real table the successor has no price yet: flagged once it retires.
+    assert retiring_models(text, dt.date(2026, 12, 1)) == []
+    assert retiring_models(text, dt.date(2026, 12, 11)) == ["gpt-5-mini (shutdown 2026-12-11)"]
+    # No successor at all (every speech model retires together): flagged when it retires.
+    assert retiring_models('model="gpt-4o-mini-tts"', dt.date(2026, 12, 20)) == []
+    assert retiring_models('model="gpt-4o-mini-tts"', dt.date(2027, 1, 6)) == [
+        "gpt-4o-mini-tts (shutdown 2027-01-06)"]
+    # A model already past its date is flagged whatever the table says of its successor.
+    assert retiring_models('model="dall-e-2"', dt.date(2026, 12, 1)) == [
+        "dall-e-2 (shutdown 2026-05-12)"]
 
 
 def test_binder_badge_opens_the_quickstart_in_jupyterlab() -> None:

@@ -32,7 +32,8 @@ class Resource:
         # Every public method refuses a misspelt keyword with the close match suggested; the
         # wrapper costs nothing until Python itself has refused the call.
         for name, value in list(vars(cls).items()):
-            if not name.startswith("_") and inspect.isfunction(value):
+            public = not name.startswith("_") or name == "__call__"  # jobs.checkpoints(id)
+            if public and inspect.isfunction(value):
                 setattr(cls, name, _suggest_on_bad_keyword(value))
 
     def _request(self, spec: RequestSpec) -> Any:
@@ -110,4 +111,4 @@ def _bad_keyword_message(func: Callable[..., Any], args: tuple[Any, ...],
         parts.append(f"{name!r}{hint}")
     return (f"{where}() got unexpected keyword argument(s) {', '.join(parts)}. Accepted: "
             f"{', '.join(accepted)}. Send a field this package does not know yet with "
-            "extra_body={...}.")
+            "extra_body={...} (a query parameter with extra_query={...}).")

@@ -18,12 +18,12 @@ from typing import Any, Literal, overload
 
 from .._catalog import model_info
 from .._exceptions import StreamInterruptedError
-from .._http import RequestSpec
 from .._models import Result, SpeechResponse, Transcription
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
 from .._validate_media import validate_speech, validate_transcription
 from ._files_arg import FileInput, form_fields, to_file_tuple
-from ._resource import Resource, call_options, per_call
+from ._resource import Resource, per_call
+from ._spec import make_spec
 
 __all__ = ["AsyncTranscriptionStream", "Audio", "Speech", "TranscriptionStream",
            "TranscriptionStreamEvent", "Transcriptions", "Translations"]
@@ -141,6 +141,7 @@ class TranscriptionStream(_TranscriptionStreamBase):
         self.close()
 
 
+# TranscriptionStream's twin, awaiting where it calls (deliberate: shared state is in the base).
 class AsyncTranscriptionStream(_TranscriptionStreamBase):
     """The async twin of :class:`TranscriptionStream` (``async for event in stream``)."""
 
@@ -194,14 +195,12 @@ class _Transcribe(Resource):
     _path = ""
     _translation = False
 
-    def _create(self, file: Any, model: str, fields: dict[str, Any],
-                params: dict[str, Any], stream: bool = False) -> Any:
-        extra_body = params.pop("extra_body", None)
-        options = call_options(params)
+    def _create(self, file: Any, model: str, fields: dict[str, Any], extra_body: Body | None,
+                options: dict[str, Any], stream: bool = False) -> Any:
+        """Send the upload; ``extra_body`` joins the form fields, unchecked (fields this package
+        does not know yet), and ``options`` are the other per-call options."""
         if not isinstance(stream, bool):
             raise TypeError(f"stream must be True or False, got {stream!r}")
-        fields = {**fields, **params}
-        fields = {k: v for k, v in fields.items() if v is not None}
         upload = to_file_tuple(file, param="file")
         validate_transcription(upload, model, fields, translation=self._translation)
         fmt = fields.get("response_format", "json")
@@ -212,24 +211,21 @@ class _Transcribe(Resource):
                                  "unset to get the whole transcript")
             if fmt != "json":
                 raise ValueError(f"stream=True needs response_format='json' (got {fmt!r})")
-            fields["stream"] = True
-        if extra_body:
-            fields.update(extra_body)
-        data = form_fields({"model": model, **fields})
-        if stream:
-            spec = RequestSpec("POST", self._path, data=data, files=[("file", upload)],
-                               stream=True, cast=TranscriptionStreamEvent, **options)
-            pending = self._request(spec)
-            if getattr(self._requester, "is_async", False):
-                return _async_stream(pending)
-            return TranscriptionStream(pending)
-        if fmt in _TEXT_FORMATS:
-            spec = RequestSpec("POST", self._path, data=data, files=[("file", upload)],
-                               response="text", **options)
+            fields = {**fields, "stream": True}
+            read_as: dict[str, Any] = {"stream": True, "cast": TranscriptionStreamEvent}
+        elif fmt in _TEXT_FORMATS:
+            read_as = {"response": "text"}
         else:
-            spec = RequestSpec("POST", self._path, data=data, files=[("file", upload)],
-                               cast=Transcription, **options)
-        return self._request(spec)
+            read_as = {"cast": Transcription}
+        data = form_fields({"model": model, **fields, **(extra_body or {})})
+        spec = make_spec("POST", self._path, options, data=data, files=[("file", upload)],
+                         **read_as)
+        pending = self._request(spec)
+        if not stream:
+            return pending
+        if getattr(self._requester, "is_async", False):
+            return _async_stream(pending)
+        return TranscriptionStream(pending)
 
 
 class Transcriptions(_Transcribe):
@@ -237,6 +233,7 @@ class Transcriptions(_Transcribe):
 
     _path = "/audio/transcriptions"
 
+    # Overloads repeat the parameters on purpose: they type the result by response_format/stream.
     @overload
     def create(
         self, *, file: FileInput, model: str,
@@ -346,14 +343,9 @@ class Transcriptions(_Transcribe):
         known_speaker_names, known_speaker_references : list of str, optional
             Up to 4 speakers for diarization (gpt-4o-transcribe-diarize): names, and audio
             samples as data URLs.
-        extra_headers, extra_query : dict, optional
-            Extra HTTP headers / query parameters for this call.
-        extra_body : dict, optional
-            Extra form fields, sent as given (for fields this package does not know yet).
-        timeout : float or Timeout, optional
-            This call's timeout (default: the client's).
-        max_retries : int, optional
-            This call's retry budget (default: the client's).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` fields join the form as given.
 
         Returns
         -------
@@ -370,8 +362,8 @@ class Transcriptions(_Transcribe):
                        include=include, chunking_strategy=chunking_strategy,
                        known_speaker_names=known_speaker_names,
                        known_speaker_references=known_speaker_references)
-        params = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
-        return self._create(file, model, fields, params, stream)
+        options = per_call(extra_headers, extra_query, None, timeout, max_retries)
+        return self._create(file, model, fields, extra_body, options, stream)
 
 
 class Translations(_Transcribe):
@@ -383,6 +375,7 @@ class Translations(_Transcribe):
                                 "whole text; stream a transcription with gpt-4o-transcribe "
                                 "instead"}
 
+    # Overloads repeat the parameters on purpose: they type the result by response_format.
     @overload
     def create(
         self, *, file: FileInput, model: str,
@@ -422,22 +415,17 @@ class Translations(_Transcribe):
         response_format : {"json", "text", "srt", "verbose_json", "vtt"}, optional
         temperature : float, optional
             0–1.
-        extra_headers, extra_query : dict, optional
-            Extra HTTP headers / query parameters for this call.
-        extra_body : dict, optional
-            Extra form fields, sent as given (for fields this package does not know yet).
-        timeout : float or Timeout, optional
-            This call's timeout (default: the client's).
-        max_retries : int, optional
-            This call's retry budget (default: the client's).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` fields join the form as given.
 
         Returns
         -------
         Transcription or str
         """
         fields = given(prompt=prompt, response_format=response_format, temperature=temperature)
-        params = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
-        return self._create(file, model, fields, params)
+        options = per_call(extra_headers, extra_query, None, timeout, max_retries)
+        return self._create(file, model, fields, extra_body, options)
 
 
 class Speech(Resource):
@@ -472,29 +460,22 @@ class Speech(Resource):
             How to speak (not for tts-1 / tts-1-hd).
         stream_format : {"audio"}, optional
             Only ``"audio"`` (the whole file) here; ``"sse"`` is refused before sending.
-        extra_headers, extra_query : dict, optional
-            Extra HTTP headers / query parameters for this call.
-        extra_body : dict, optional
-            Extra form fields, sent as given (for fields this package does not know yet).
-        timeout : float or Timeout, optional
-            This call's timeout (default: the client's).
-        max_retries : int, optional
-            This call's retry budget (default: the client's).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` fields join the form as given.
 
         Returns
         -------
         SpeechResponse
             ``bytes`` with ``.content_type``; plays inline in a notebook.
         """
-        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
         fields = given(response_format=response_format, speed=speed, instructions=instructions,
                        stream_format=stream_format)
         validate_speech(model, input, voice, fields)
-        body = {"model": model, "input": input, "voice": voice, **fields}
-        if extra_body:
-            body.update(extra_body)
-        spec = RequestSpec("POST", "/audio/speech", json=body, response="bytes", cast=_speech,
-                           **options)
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        spec = make_spec("POST", "/audio/speech", options,
+                         json={"model": model, "input": input, "voice": voice, **fields},
+                         response="bytes", cast=_speech)
         return self._request(spec)
 
 

@@ -9,20 +9,23 @@ downloads the output and error files and returns one result per request, **in in
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from .._exceptions import BatchFailedError, WaitTimeoutError
 from .._models import (
+    Batch,
     ChatCompletion,
     CreateEmbeddingResponse,
+    FileObject,
     ImagesResponse,
     ModerationResponse,
     Result,
 )
-from .._pagination import paginate
+from .._pagination import SyncPage, paginate
 from .._progress import check_polling, poll_flow, progress_bar, run_flow, set_total
-from ._resource import Resource
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
+from ._resource import Resource, per_call
 from ._spec import body_of, check_list_args, make_spec, require_id
 from .completions import Completion
 from .embeddings import decode_embeddings
@@ -300,19 +303,25 @@ def _line_result(line: dict[str, Any], cast: Any) -> Any:
     })
 
 
+#: The endpoints a batch can target, for type checkers (the same as ``BATCH_ENDPOINTS``).
+BatchEndpoint = Literal[
+    "/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions",
+    "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos",
+]
+
+
 class Batches(Resource):
     """Batches: ``create``, ``list``, ``retrieve``, ``cancel``, ``wait``, ``results``, ``run``."""
 
     def create(
-        self,
-        *,
-        input_file_id: str,
-        endpoint: str,
-        completion_window: str = "24h",
-        metadata: dict[str, str] | None = None,
-        output_expires_after: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> Any:
+        self, *, input_file_id: str, endpoint: BatchEndpoint,
+        completion_window: Literal["24h"] = "24h",
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        output_expires_after: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Batch:
         """Create a batch from an uploaded JSONL file (``purpose="batch"``).
 
         Parameters
@@ -323,36 +332,103 @@ class Batches(Resource):
             One of ``BATCH_ENDPOINTS`` (e.g. ``"/v1/chat/completions"``); every line's ``url``.
         completion_window : {"24h"}
             The only window OpenAI offers.
-        metadata, output_expires_after : optional
-            As in OpenAI's API.
+        metadata : dict of str to str, optional
+            Up to 16 pairs stored with the batch.
+        output_expires_after : dict, optional
+            ``{"anchor": "created_at", "seconds": ...}`` for the output and error files.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
+
+        Returns
+        -------
+        Batch
+            The ``batch`` (status ``validating`` at first).
         """
-        body = _create_body(input_file_id, endpoint, completion_window, metadata,
-                            output_expires_after)
-        return self._request(make_spec("POST", "/batches", kwargs, json=body))
+        optional = given(metadata=metadata, output_expires_after=output_expires_after)
+        body = _create_body(input_file_id, endpoint, completion_window, optional.get("metadata"),
+                            optional.get("output_expires_after"))
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("POST", "/batches", options, json=body, cast=Batch))
 
-    def list(self, *, after: str | None = None, limit: int | None = None, **kwargs: Any) -> Any:
-        """List batches, newest first; iterating the result walks every page."""
-        check_list_args(limit)
-        spec = make_spec("GET", "/batches", kwargs, query={"after": after, "limit": limit})
-        return paginate(self._requester, spec)
+    def list(
+        self, *, after: str | NotGiven = NOT_GIVEN, limit: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[Batch]:
+        """List batches, newest first; iterating the result walks every page.
 
-    def retrieve(self, batch_id: str, **kwargs: Any) -> Any:
-        """The ``batch`` object."""
-        return self._request(_batch_spec("GET", _BATCH_PATH, batch_id, kwargs))
+        Parameters
+        ----------
+        after : str, optional
+            A batch id to start after.
+        limit : int, optional
+            Page size, 1 to 100 (default 20).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
 
-    def cancel(self, batch_id: str, **kwargs: Any) -> Any:
-        """Cancel a batch (status ``cancelling``, then ``cancelled``)."""
-        return self._request(_batch_spec("POST", _BATCH_PATH + "/cancel", batch_id, kwargs))
+        Returns
+        -------
+        SyncPage of Batch
+            Under ``AsyncClient`` an ``AsyncPager``.
+        """
+        query = given(after=after, limit=limit)
+        check_list_args(query.get("limit"))
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return paginate(self._requester, make_spec("GET", "/batches", options, query=query),
+                        Batch)
+
+    def retrieve(
+        self, batch_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Batch:
+        """The ``batch`` object.
+
+        Parameters
+        ----------
+        batch_id : str
+            The batch.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
+
+        Returns
+        -------
+        Batch
+        """
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(_batch_spec("GET", _BATCH_PATH, batch_id, options))
+
+    def cancel(
+        self, batch_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Batch:
+        """Cancel a batch (status ``cancelling``, then ``cancelled``).
+
+        Parameters
+        ----------
+        batch_id : str
+            The batch.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
+
+        Returns
+        -------
+        Batch
+        """
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(_batch_spec("POST", _BATCH_PATH + "/cancel", batch_id, options))
 
     def wait(
-        self,
-        batch_id: str,
-        *,
-        poll_interval: float = 5.0,
-        timeout: float | None = None,
-        progress: bool = True,
-        **kwargs: Any,
-    ) -> Any:
+        self, batch_id: str, *, poll_interval: float = 5.0, timeout: float | None = None,
+        progress: bool = True, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Batch:
         """Poll a batch until it is completed, failed, expired or cancelled.
 
         Parameters
@@ -364,45 +440,63 @@ class Batches(Resource):
             start at 0.25 s and double).
         timeout : float or None
             Give up after this many seconds with a :class:`TimeoutError` naming the last status
-            (the batch keeps running). None waits as long as it takes.
+            (the batch keeps running). None waits as long as it takes. (Each poll uses the
+            client's request timeout.)
         progress : bool
             Show a notebook-aware bar of requests done out of the total.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for each poll.
+        max_retries : int, optional
+            Each poll's retry budget (default: the client's).
 
         Returns
         -------
-        Result
+        Batch
             The final ``batch`` object.
         """
-        spec = _batch_spec("GET", _BATCH_PATH, batch_id, kwargs)
+        options = per_call(extra_headers, extra_query, None, NOT_GIVEN, max_retries)
+        spec = _batch_spec("GET", _BATCH_PATH, batch_id, options)
         check_polling(poll_interval, timeout)
         return run_flow(self._requester, _wait_flow(spec, batch_id, poll_interval, timeout,
                                                     progress))
 
-    def results(self, batch: Any, **kwargs: Any) -> Any:
+    def results(
+        self, batch: str | Mapping[str, Any], *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResults:
         """Download a finished batch's output and error files and return a :class:`BatchResults`
         in the order of its input file (useful after ``wait`` when ``run`` timed out).
 
         Parameters
         ----------
-        batch : str or Result
+        batch : str or Batch
             The batch id, or the batch object.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for each request made.
+        timeout : float or Timeout, optional
+            Each request's timeout (default: the client's).
+        max_retries : int, optional
+            Each request's retry budget (default: the client's).
+
+        Returns
+        -------
+        BatchResults
+            One result per request, in input order.
         """
+        kwargs = per_call(extra_headers, extra_query, None, timeout, max_retries)
         batch_id = batch if isinstance(batch, str) else (batch or {}).get("id")
         spec = _batch_spec("GET", _BATCH_PATH, batch_id, kwargs)
         return run_flow(self._requester, _results_flow(spec, kwargs))
 
     def run(
-        self,
-        requests: Sequence[Any],
-        *,
-        endpoint: str = "/v1/chat/completions",
-        completion_window: str = "24h",
-        metadata: dict[str, str] | None = None,
-        poll_interval: float = 5.0,
-        timeout: float | None = None,
-        progress: bool = True,
-        **kwargs: Any,
-    ) -> Any:
+        self, requests: Sequence[Any], *, endpoint: BatchEndpoint = "/v1/chat/completions",
+        completion_window: Literal["24h"] = "24h",
+        metadata: Mapping[str, str] | None = None, poll_interval: float = 5.0,
+        timeout: float | None = None, progress: bool = True,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> BatchResults:
         """Run many requests as one batch and return their results in input order.
 
         Parameters
@@ -416,11 +510,20 @@ class Batches(Resource):
         endpoint : str
             One of ``BATCH_ENDPOINTS``.
         completion_window : {"24h"}
+            The only window OpenAI offers.
         metadata : dict, optional
             Stored on the batch.
-        poll_interval, timeout, progress
+        poll_interval : float
+            As for :meth:`wait`.
+        timeout : float or None
             As for :meth:`wait`. On timeout the batch keeps running; the error names it, and
             ``batches.wait(id)`` then ``batches.results(id)`` pick it up later.
+        progress : bool
+            As for :meth:`wait`.
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for every request made.
+        max_retries : int, optional
+            Every request's retry budget (default: the client's).
 
         Returns
         -------
@@ -442,6 +545,7 @@ class Batches(Resource):
         >>> res.to_numpy().shape  # doctest: +SKIP
         (len(texts), 1536)
         """
+        kwargs = per_call(extra_headers, extra_query, None, NOT_GIVEN, max_retries)
         data, ids = build_jsonl(requests, endpoint)
         _create_body("file-x", endpoint, completion_window, metadata, None)  # validate early
         check_polling(poll_interval, timeout)
@@ -464,7 +568,7 @@ def _create_body(input_file_id: Any, endpoint: Any, completion_window: Any, meta
 
 
 def _batch_spec(method: str, path: str, batch_id: Any, kwargs: dict[str, Any]) -> Any:
-    return make_spec(method, path, dict(kwargs),
+    return make_spec(method, path, dict(kwargs), cast=Batch,
                      path_params={"batch_id": require_id(batch_id, "batch_id")})
 
 
@@ -536,12 +640,13 @@ def _run_flow(data: bytes, ids: list[str], endpoint: str, completion_window: str
               poll_interval: float, timeout: float | None, progress: bool,
               kwargs: dict[str, Any]) -> Any:
     upload_spec = make_spec("POST", "/files", dict(kwargs), data={"purpose": "batch"},
-                            files=[("file", ("batch_input.jsonl", data, "application/jsonl"))])
+                            files=[("file", ("batch_input.jsonl", data, "application/jsonl"))],
+                            cast=FileObject)
     upload = yield upload_spec
     body = body_of(input_file_id=upload.get("id"), endpoint=endpoint,
                    completion_window=completion_window, metadata=metadata)
     try:
-        batch = yield make_spec("POST", "/batches", dict(kwargs), json=body)
+        batch = yield make_spec("POST", "/batches", dict(kwargs), json=body, cast=Batch)
     except Exception:
         # Nothing half-created: the input file is useless without its batch.
         try:

@@ -13,8 +13,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, overload
 
 from .._http import RequestSpec
-from .._models import ChatCompletion, ChatCompletionChunk
-from .._pagination import paginate
+from .._models import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionDeleted,
+    ChatCompletionStoreMessage,
+)
+from .._pagination import SyncPage, paginate
 from .._sse import Stream
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
 from .._validate import check_choice, check_int, validate_chat
@@ -61,8 +66,13 @@ class ChatCompletionMessages(Resource):
     """``client.chat.completions.messages``: the messages of a stored completion (OpenAI flavor
     only)."""
 
-    def list(self, completion_id: str, *, after: str | None = None, limit: int | None = None,
-             order: str | None = None, **kwargs: Any) -> Any:
+    def list(
+        self, completion_id: str, *, after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN, order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[ChatCompletionStoreMessage]:
         """List the request messages of a completion created with ``store=True``.
 
         Parameters
@@ -75,14 +85,16 @@ class ChatCompletionMessages(Resource):
             Page size, 1 to 100 (default 20).
         order : {"asc", "desc"}, optional
             Default ``"asc"`` (the conversation's order).
-        **kwargs
-            ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
 
         Returns
         -------
-        SyncPage or AsyncPager
+        SyncPage of ChatCompletionStoreMessage
             Iterating it walks every page; each message has ``id``, ``role``, ``content`` and
-            ``content_parts`` (the text and image parts, when the content was a list).
+            ``content_parts`` (the text and image parts, when the content was a list). Under
+            ``AsyncClient`` an ``AsyncPager``.
 
         Raises
         ------
@@ -91,10 +103,12 @@ class ChatCompletionMessages(Resource):
         """
         params = _completion_id(self._requester, completion_id,
                                 "chat.completions.messages.list")
-        _check_page_args(after, limit, order)
-        query = {"after": after, "limit": limit, "order": order}
-        return paginate(self._requester, make_spec("GET", _PATH + "/messages", kwargs,
-                                                   path_params=params, query=query))
+        query = given(after=after, limit=limit, order=order)
+        _check_page_args(query.get("after"), query.get("limit"), query.get("order"))
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return paginate(self._requester, make_spec("GET", _PATH + "/messages", options,
+                                                   path_params=params, query=query),
+                        ChatCompletionStoreMessage)
 
 
 class ChatCompletions(Resource):
@@ -425,7 +439,11 @@ class ChatCompletions(Resource):
         )
         return self._request(spec)
 
-    def retrieve(self, completion_id: str, **kwargs: Any) -> Any:
+    def retrieve(
+        self, completion_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ChatCompletion:
         """A completion created with ``store=True``, as it was returned (plus its
         ``metadata``). OpenAI flavor only.
 
@@ -433,41 +451,49 @@ class ChatCompletions(Resource):
         ----------
         completion_id : str
             The completion's id (``chatcmpl-...``).
-        **kwargs
-            ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
 
         Returns
         -------
         ChatCompletion
         """
         params = _completion_id(self._requester, completion_id, "chat.completions.retrieve")
-        return self._request(make_spec("GET", _PATH, kwargs, path_params=params,
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("GET", _PATH, options, path_params=params,
                                        cast=ChatCompletion))
 
-    def list(self, *, model: str | None = None, metadata: dict[str, str] | None = None,
-             after: str | None = None, limit: int | None = None, order: str | None = None,
-             **kwargs: Any) -> Any:
+    def list(
+        self, *, after: str | NotGiven = NOT_GIVEN, limit: int | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        model: str | NotGiven = NOT_GIVEN, order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[ChatCompletion]:
         """List stored completions (those created with ``store=True``). OpenAI flavor only.
 
         Parameters
         ----------
-        model : str, optional
-            Only completions made with this model.
-        metadata : dict of str to str, optional
-            Only completions whose metadata holds every one of these pairs.
         after : str, optional
             A completion id: list the completions after it.
         limit : int, optional
             Page size, 1 to 100 (default 20).
+        metadata : dict of str to str, optional
+            Only completions whose metadata holds every one of these pairs.
+        model : str, optional
+            Only completions made with this model.
         order : {"asc", "desc"}, optional
             By creation time; default ``"asc"`` (oldest first).
-        **kwargs
-            ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
 
         Returns
         -------
-        SyncPage or AsyncPager
-            Of :class:`~lcoai_notebook._models.ChatCompletion`; iterating it walks every page.
+        SyncPage of ChatCompletion
+            Iterating it walks every page. Under ``AsyncClient`` an ``AsyncPager``.
 
         Examples
         --------
@@ -475,18 +501,26 @@ class ChatCompletions(Resource):
         ...     print(done.id, done.text)
         """
         require_openai_flavor(self._requester, "chat.completions.list")
-        if model is not None and (not isinstance(model, str) or not model):
-            raise TypeError(f"model must be a non-empty model id string (got {model!r:.40})")
-        wanted = _check_metadata(metadata) or {}
-        _check_page_args(after, limit, order)
+        fields = given(after=after, limit=limit, metadata=metadata, model=model, order=order)
+        model_id = fields.get("model")
+        if model_id is not None and (not isinstance(model_id, str) or not model_id):
+            raise TypeError(f"model must be a non-empty model id string (got {model_id!r:.40})")
+        wanted = _check_metadata(fields.get("metadata")) or {}
+        _check_page_args(fields.get("after"), fields.get("limit"), fields.get("order"))
         # The API reads the filter as one query parameter per pair: metadata[key]=value.
-        query = {"model": model, **{f"metadata[{k}]": v for k, v in wanted.items()},
-                 "after": after, "limit": limit, "order": order}
-        return paginate(self._requester, make_spec("GET", "/chat/completions", kwargs,
+        query = {"model": model_id, **{f"metadata[{k}]": v for k, v in wanted.items()},
+                 "after": fields.get("after"), "limit": fields.get("limit"),
+                 "order": fields.get("order")}
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return paginate(self._requester, make_spec("GET", "/chat/completions", options,
                                                    query=query), ChatCompletion)
 
-    def update(self, completion_id: str, *, metadata: dict[str, str] | None,
-               **kwargs: Any) -> Any:
+    def update(
+        self, completion_id: str, *, metadata: Mapping[str, str] | None,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ChatCompletion:
         """Replace a stored completion's metadata (the only field that can change). OpenAI
         flavor only.
 
@@ -497,8 +531,9 @@ class ChatCompletions(Resource):
         metadata : dict of str to str or None
             The new metadata, replacing the old (None or ``{}`` clears it): at most 16 pairs,
             keys up to 64 characters, values up to 512.
-        **kwargs
-            ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
 
         Returns
         -------
@@ -506,14 +541,34 @@ class ChatCompletions(Resource):
         """
         params = _completion_id(self._requester, completion_id, "chat.completions.update")
         body = {"metadata": _check_metadata(metadata)}
-        return self._request(make_spec("POST", _PATH, kwargs, path_params=params, json=body,
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("POST", _PATH, options, path_params=params, json=body,
                                        cast=ChatCompletion))
 
-    def delete(self, completion_id: str, **kwargs: Any) -> Any:
-        """Delete a stored completion; returns ``{"object": "chat.completion.deleted", "id",
-        "deleted": true}``. OpenAI flavor only."""
+    def delete(
+        self, completion_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ChatCompletionDeleted:
+        """Delete a stored completion. OpenAI flavor only.
+
+        Parameters
+        ----------
+        completion_id : str
+            The completion's id.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a DELETE has no body).
+
+        Returns
+        -------
+        ChatCompletionDeleted
+            ``{"object": "chat.completion.deleted", "id", "deleted": true}``.
+        """
         params = _completion_id(self._requester, completion_id, "chat.completions.delete")
-        return self._request(make_spec("DELETE", _PATH, kwargs, path_params=params))
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("DELETE", _PATH, options, path_params=params,
+                                       cast=ChatCompletionDeleted))
 
 
 class Chat(Resource):

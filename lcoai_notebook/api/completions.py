@@ -46,6 +46,7 @@ def _check_prompt(prompt: Any) -> None:
 class Completions(Resource):
     """Legacy completions: ``create(model=..., prompt=...)``."""
 
+    # Overloads repeat the parameters on purpose: they type the result by stream.
     @overload
     def create(
         self, *, model: str, prompt: str | Sequence[str] | Sequence[int] | Sequence[Sequence[int]],
@@ -162,14 +163,9 @@ class Completions(Resource):
             0 to 1.
         user : str, optional
             An end-user id for abuse monitoring.
-        extra_headers, extra_query : dict, optional
-            Extra HTTP headers / query parameters for this call.
-        extra_body : dict, optional
-            Extra body fields, merged as given (for fields this package does not know yet).
-        timeout : float or Timeout, optional
-            This call's timeout (default: the client's).
-        max_retries : int, optional
-            This call's retry budget (default: the client's).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
 
         Returns
         -------

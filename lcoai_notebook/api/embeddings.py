@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from .._exceptions import APIResponseValidationError
-from .._http import RequestSpec
 from .._models import CreateEmbeddingResponse
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
 from .._validate import validate_embeddings
-from ._resource import Resource, call_options, per_call
+from ._resource import Resource, per_call
+from ._spec import make_spec
 
 __all__ = ["Embeddings", "decode_embeddings"]
 
@@ -148,14 +148,9 @@ class Embeddings(Resource):
             Shorter output vectors (text-embedding-3 models; at most the model's dimension).
         user : str, optional
             An end-user id for abuse monitoring.
-        extra_headers, extra_query : dict, optional
-            Extra HTTP headers / query parameters for this call.
-        extra_body : dict, optional
-            Extra body fields, merged as given (for fields this package does not know yet).
-        timeout : float or Timeout, optional
-            This call's timeout (default: the client's).
-        max_retries : int, optional
-            This call's retry budget (default: the client's).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
 
         Returns
         -------
@@ -169,7 +164,6 @@ class Embeddings(Resource):
         >>> resp.to_numpy().shape  # doctest: +SKIP
         (2, 1536)
         """
-        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
         encoding_format = None if encoding_format is NOT_GIVEN else encoding_format
         dimensions = None if dimensions is NOT_GIVEN else dimensions
         input = validate_embeddings(input, model, encoding_format, dimensions)
@@ -178,12 +172,11 @@ class Embeddings(Resource):
         if dimensions is not None:
             body["dimensions"] = dimensions
         body.update(given(user=user))
-        if extra_body:
-            body.update(extra_body)
         if encoding_format is None:
             cast: Any = _cast_decoded_rows
         elif encoding_format == "base64":
             cast = _cast_keep_base64
         else:
             cast = CreateEmbeddingResponse
-        return self._request(RequestSpec("POST", "/embeddings", json=body, cast=cast, **options))
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("POST", "/embeddings", options, json=body, cast=cast))

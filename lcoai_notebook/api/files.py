@@ -7,12 +7,14 @@ and the original filename kept, which OpenAI uses to recognise ``.jsonl`` and ot
 from __future__ import annotations
 
 import json as _json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
 
-from .._models import BinaryContent
-from .._pagination import paginate
-from ._files_arg import to_file_tuple
-from ._resource import Resource
+from .._models import BinaryContent, FileDeleted, FileObject
+from .._pagination import SyncPage, paginate
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
+from ._files_arg import FileInput, form_fields, to_file_tuple
+from ._resource import Resource, per_call
 from ._spec import check_list_args, make_spec, require_id
 
 __all__ = ["FileContent", "Files", "FILE_PURPOSES"]
@@ -20,6 +22,7 @@ __all__ = ["FileContent", "Files", "FILE_PURPOSES"]
 # The purposes OpenAI accepts on upload (OpenAPI CreateFileRequest.purpose). Output purposes
 # (batch_output, fine-tune-results, assistants_output) exist only on files the service writes.
 FILE_PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
+FilePurpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
 
 
 class FileContent(BinaryContent):
@@ -44,13 +47,12 @@ class Files(Resource):
     """Files: ``create``, ``list``, ``retrieve``, ``delete``, ``content``."""
 
     def create(
-        self,
-        *,
-        file: Any,
-        purpose: str,
-        expires_after: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> Any:
+        self, *, file: FileInput, purpose: FilePurpose,
+        expires_after: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> FileObject:
         """Upload a file.
 
         Parameters
@@ -62,12 +64,13 @@ class Files(Resource):
             What the file is for.
         expires_after : dict, optional
             ``{"anchor": "created_at", "seconds": 3600..2592000}``.
-        **kwargs
-            ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` fields join the form as given.
 
         Returns
         -------
-        Result
+        FileObject
             The ``file`` object (``id``, ``bytes``, ``filename``, ``purpose``, ...).
 
         Examples
@@ -80,7 +83,7 @@ class Files(Resource):
                 f"purpose must be one of {', '.join(FILE_PURPOSES)}; got {purpose!r}"
             )
         data: dict[str, Any] = {"purpose": purpose}
-        if expires_after is not None:
+        if expires_after is not None and expires_after is not NOT_GIVEN:
             if not isinstance(expires_after, dict) or set(expires_after) - {"anchor", "seconds"}:
                 raise ValueError(
                     "expires_after must be a dict {'anchor': 'created_at', 'seconds': int}, "
@@ -94,18 +97,20 @@ class Files(Resource):
         if not upload[1]:
             raise ValueError("file is empty (a file object read once already? call f.seek(0) "
                              "or open it again)")
-        spec = make_spec("POST", "/files", kwargs, data=data, files=[("file", upload)])
+        if extra_body:  # unknown fields join the form, as images.edit does it
+            data.update(form_fields(dict(extra_body)))
+        options = per_call(extra_headers, extra_query, None, timeout, max_retries)
+        spec = make_spec("POST", "/files", options, data=data, files=[("file", upload)],
+                         cast=FileObject)
         return self._request(spec)
 
     def list(
-        self,
-        *,
-        purpose: str | None = None,
-        limit: int | None = None,
-        order: str | None = None,
-        after: str | None = None,
-        **kwargs: Any,
-    ) -> Any:
+        self, *, purpose: str | NotGiven = NOT_GIVEN, limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN, after: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[FileObject]:
         """List files, newest first by default; iterating the result walks every page.
 
         Parameters
@@ -118,38 +123,98 @@ class Files(Resource):
             By ``created_at``.
         after : str, optional
             A file id to start after.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
 
         Returns
         -------
-        SyncPage or AsyncPager
-            See :mod:`lcoai_notebook._pagination`.
+        SyncPage of FileObject
+            Under ``AsyncClient`` an ``AsyncPager``; see :mod:`lcoai_notebook._pagination`.
         """
-        check_list_args(limit, order, max_limit=10_000)
-        query = {"purpose": purpose, "limit": limit, "order": order, "after": after}
-        return paginate(self._requester, make_spec("GET", "/files", kwargs, query=query))
+        query = given(purpose=purpose, limit=limit, order=order, after=after)
+        check_list_args(query.get("limit"), query.get("order"), max_limit=10_000)
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return paginate(self._requester, make_spec("GET", "/files", options, query=query),
+                        FileObject)
 
-    def retrieve(self, file_id: str, **kwargs: Any) -> Any:
-        """The ``file`` object for ``file_id``."""
-        return self._request(self._file_spec("GET", "/files/{file_id}", file_id, kwargs))
+    def retrieve(
+        self, file_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> FileObject:
+        """The ``file`` object for ``file_id``.
 
-    def delete(self, file_id: str, **kwargs: Any) -> Any:
-        """Delete a file; returns ``{"id", "object": "file", "deleted": true}``."""
-        return self._request(self._file_spec("DELETE", "/files/{file_id}", file_id, kwargs))
+        Parameters
+        ----------
+        file_id : str
+            The file.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
 
-    def content(self, file_id: str, **kwargs: Any) -> Any:
-        """Download a file's content as :class:`FileContent` (``bytes`` with helpers)."""
-        spec = self._file_spec(
-            "GET", "/files/{file_id}/content", file_id, kwargs,
-            response="bytes", cast=_file_content,
-        )
-        return self._request(spec)
+        Returns
+        -------
+        FileObject
+        """
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(_file_spec("GET", "/files/{file_id}", file_id, options,
+                                        cast=FileObject))
+
+    def delete(
+        self, file_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> FileDeleted:
+        """Delete a file.
+
+        Parameters
+        ----------
+        file_id : str
+            The file.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a DELETE has no body).
+
+        Returns
+        -------
+        FileDeleted
+            ``{"id", "object": "file", "deleted": true}``.
+        """
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(_file_spec("DELETE", "/files/{file_id}", file_id, options,
+                                        cast=FileDeleted))
+
+    def content(
+        self, file_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> FileContent:
+        """Download a file's content.
+
+        Parameters
+        ----------
+        file_id : str
+            The file.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
+
+        Returns
+        -------
+        FileContent
+            ``bytes`` with ``.text``, ``.json_lines()`` and ``.write_to_file()``.
+        """
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(_file_spec("GET", "/files/{file_id}/content", file_id, options,
+                                        response="bytes", cast=_file_content))
 
     # The official SDK's deprecated name for the same download.
     retrieve_content = content
 
-    def _file_spec(self, method: str, path: str, file_id: str, kwargs: dict[str, Any],
-                   **extra: Any) -> Any:
-        return make_spec(
-            method, path, kwargs, path_params={"file_id": require_id(file_id, "file_id")}, **extra
-        )
 
+def _file_spec(method: str, path: str, file_id: str, options: dict[str, Any],
+               **extra: Any) -> Any:
+    return make_spec(
+        method, path, options, path_params={"file_id": require_id(file_id, "file_id")}, **extra
+    )

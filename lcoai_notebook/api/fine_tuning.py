@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._pagination import paginate
+from .._models import FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent
+from .._pagination import SyncPage, paginate
 from .._progress import check_polling, poll_flow, progress_bar, run_flow
-from ._resource import Resource
-from ._spec import body_of, check_list_args, make_spec, require_id, require_str
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
+from ._resource import Resource, per_call
+from ._spec import check_list_args, make_spec, require_id, require_str
 
 __all__ = ["Checkpoints", "FineTuning", "Jobs", "JOB_TERMINAL_STATUSES"]
 
@@ -23,13 +26,11 @@ class Checkpoints(Resource):
     """``jobs.checkpoints.list(job_id)`` (as in the official SDK); calling it does the same."""
 
     def list(
-        self,
-        fine_tuning_job_id: str,
-        *,
-        after: str | None = None,
-        limit: int | None = None,
-        **kwargs: Any,
-    ) -> Any:
+        self, fine_tuning_job_id: str, *, after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[FineTuningJobCheckpoint]:
         """List a job's checkpoints (``fine_tuning.job.checkpoint``), newest first; auto-paginates.
 
         Parameters
@@ -40,13 +41,18 @@ class Checkpoints(Resource):
             A checkpoint id to start after.
         limit : int, optional
             Page size (OpenAI's default is 10).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
+
+        Returns
+        -------
+        SyncPage of FineTuningJobCheckpoint
+            Under ``AsyncClient`` an ``AsyncPager``.
         """
-        check_list_args(limit, max_limit=None)
-        spec = make_spec(
-            "GET", _JOB_PATH + "/checkpoints", kwargs,
-            path_params=_job_params(fine_tuning_job_id), query={"after": after, "limit": limit},
-        )
-        return paginate(self._requester, spec)
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return _list_under_job(self._requester, "/checkpoints", fine_tuning_job_id, after, limit,
+                               options, FineTuningJobCheckpoint)
 
     __call__ = list
 
@@ -60,19 +66,17 @@ class Jobs(Resource):
         self.checkpoints = Checkpoints(requester)
 
     def create(
-        self,
-        *,
-        model: str,
-        training_file: str,
-        validation_file: str | None = None,
-        suffix: str | None = None,
-        seed: int | None = None,
-        method: dict[str, Any] | None = None,
-        hyperparameters: dict[str, Any] | None = None,
-        integrations: list[dict[str, Any]] | None = None,
-        metadata: dict[str, str] | None = None,
-        **kwargs: Any,
-    ) -> Any:
+        self, *, model: str, training_file: str,
+        hyperparameters: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        integrations: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        method: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        seed: int | None | NotGiven = NOT_GIVEN, suffix: str | None | NotGiven = NOT_GIVEN,
+        validation_file: str | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
         """Start a fine-tuning job.
 
         Parameters
@@ -81,44 +85,54 @@ class Jobs(Resource):
             The base model (e.g. ``"gpt-4.1-mini-2025-04-14"``).
         training_file : str
             The id of an uploaded file with ``purpose="fine-tune"`` (JSONL of chat examples).
-        validation_file : str, optional
-            Another such file id.
+        hyperparameters : dict, optional
+            Deprecated by OpenAI in favour of ``method``: ``{"n_epochs", "batch_size",
+            "learning_rate_multiplier"}``.
+        integrations : list of dict, optional
+            E.g. ``[{"type": "wandb", "wandb": {"project": ...}}]``.
+        metadata : dict of str to str, optional
+            Up to 16 pairs stored with the job.
+        method : dict, optional
+            ``{"type": "supervised" | "dpo" | "reinforcement", "supervised": {...}}``.
+        seed : int, optional
+            For a reproducible job.
         suffix : str, optional
             Up to 64 characters, added to the fine-tuned model's name.
-        seed : int, optional
-        method, hyperparameters, integrations, metadata : optional
-            As in OpenAI's API (``method={"type": "supervised", "supervised": {...}}``).
-        **kwargs
-            Per-call options; other keywords are sent in the body.
+        validation_file : str, optional
+            Another uploaded file id, for validation metrics.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
 
         Returns
         -------
-        Result
+        FineTuningJob
             The ``fine_tuning.job`` (status ``validating_files`` at first).
         """
         require_str(model, "model")
         require_id(training_file, "training_file")
-        if validation_file is not None:
-            require_id(validation_file, "validation_file")
+        fields = given(hyperparameters=hyperparameters, integrations=integrations,
+                       metadata=metadata, method=method, seed=seed, suffix=suffix,
+                       validation_file=validation_file)
+        if "validation_file" in fields:
+            require_id(fields["validation_file"], "validation_file")
+        suffix = fields.get("suffix")
         if suffix is not None and (not isinstance(suffix, str) or not 1 <= len(suffix) <= 64):
             raise ValueError(f"suffix must be a string of 1 to 64 characters, got {suffix!r}")
-        body = body_of(
-            model=model, training_file=training_file, validation_file=validation_file,
-            suffix=suffix, seed=seed, method=method, hyperparameters=hyperparameters,
-            integrations=integrations, metadata=metadata,
-        )
+        body = {"model": model, "training_file": training_file, **fields}
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
         # JSON, as OpenAI takes it (LowCodeAPI's definition marks this route as an upload, which
         # looks like a mistake in the definition; see reference 1.6).
-        return self._request(make_spec("POST", "/fine_tuning/jobs", kwargs, json=body))
+        return self._request(make_spec("POST", "/fine_tuning/jobs", options, json=body,
+                                       cast=FineTuningJob))
 
     def list(
-        self,
-        *,
-        after: str | None = None,
-        limit: int | None = None,
-        metadata: dict[str, str] | None = None,
-        **kwargs: Any,
-    ) -> Any:
+        self, *, after: str | NotGiven = NOT_GIVEN, limit: int | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[FineTuningJob]:
         """List jobs, newest first; iterating the result walks every page.
 
         Parameters
@@ -129,55 +143,134 @@ class Jobs(Resource):
             Page size (OpenAI's default is 20).
         metadata : dict, optional
             Only jobs whose metadata has these key/value pairs.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
+
+        Returns
+        -------
+        SyncPage of FineTuningJob
+            Under ``AsyncClient`` an ``AsyncPager``.
         """
-        check_list_args(limit, max_limit=None)
-        query: dict[str, Any] = {"after": after, "limit": limit}
-        for key, value in (metadata or {}).items():
+        query: dict[str, Any] = given(after=after, limit=limit)
+        check_list_args(query.get("limit"), max_limit=None)
+        for key, value in (given(metadata=metadata).get("metadata") or {}).items():
             query[f"metadata[{key}]"] = value
-        return paginate(self._requester, make_spec("GET", "/fine_tuning/jobs", kwargs, query=query))
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return paginate(self._requester, make_spec("GET", "/fine_tuning/jobs", options,
+                                                   query=query), FineTuningJob)
 
-    def retrieve(self, fine_tuning_job_id: str, **kwargs: Any) -> Any:
-        """The ``fine_tuning.job`` object."""
-        spec = make_spec("GET", _JOB_PATH, kwargs, path_params=_job_params(fine_tuning_job_id))
-        return self._request(spec)
+    def retrieve(
+        self, fine_tuning_job_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """The ``fine_tuning.job`` object.
 
-    def cancel(self, fine_tuning_job_id: str, **kwargs: Any) -> Any:
-        """Cancel a job; returns the job (status ``cancelled``)."""
-        spec = make_spec(
-            "POST", _JOB_PATH + "/cancel", kwargs, path_params=_job_params(fine_tuning_job_id)
-        )
-        return self._request(spec)
+        Parameters
+        ----------
+        fine_tuning_job_id : str
+            The job.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
+
+        Returns
+        -------
+        FineTuningJob
+        """
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("GET", _JOB_PATH, options, cast=FineTuningJob,
+                                       path_params=_job_params(fine_tuning_job_id)))
+
+    def cancel(
+        self, fine_tuning_job_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """Cancel a job.
+
+        Parameters
+        ----------
+        fine_tuning_job_id : str
+            The job.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
+
+        Returns
+        -------
+        FineTuningJob
+            The job (status ``cancelled``).
+        """
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("POST", _JOB_PATH + "/cancel", options,
+                                       cast=FineTuningJob,
+                                       path_params=_job_params(fine_tuning_job_id)))
 
     def list_events(
-        self,
-        fine_tuning_job_id: str,
-        *,
-        after: str | None = None,
-        limit: int | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """List a job's events (``fine_tuning.job.event``: messages and training metrics),
-        newest first; auto-paginates."""
-        check_list_args(limit, max_limit=None)
-        spec = make_spec(
-            "GET", _JOB_PATH + "/events", kwargs,
-            path_params=_job_params(fine_tuning_job_id), query={"after": after, "limit": limit},
-        )
-        return paginate(self._requester, spec)
+        self, fine_tuning_job_id: str, *, after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[FineTuningJobEvent]:
+        """List a job's events (messages and training metrics), newest first; auto-paginates.
 
-    def list_checkpoints(self, fine_tuning_job_id: str, **kwargs: Any) -> Any:
-        """Same as ``jobs.checkpoints.list(fine_tuning_job_id, ...)``."""
-        return self.checkpoints.list(fine_tuning_job_id, **kwargs)
+        Parameters
+        ----------
+        fine_tuning_job_id : str
+            The job.
+        after : str, optional
+            An event id to start after.
+        limit : int, optional
+            Page size (OpenAI's default is 20).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
+
+        Returns
+        -------
+        SyncPage of FineTuningJobEvent
+            Under ``AsyncClient`` an ``AsyncPager``.
+        """
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return _list_under_job(self._requester, "/events", fine_tuning_job_id, after, limit,
+                               options, FineTuningJobEvent)
+
+    def list_checkpoints(
+        self, fine_tuning_job_id: str, *, after: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[FineTuningJobCheckpoint]:
+        """Same as ``jobs.checkpoints.list(fine_tuning_job_id, ...)``.
+
+        Parameters
+        ----------
+        fine_tuning_job_id : str
+            The job.
+        after : str, optional
+            A checkpoint id to start after.
+        limit : int, optional
+            Page size (OpenAI's default is 10).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` is refused (a GET has no body).
+
+        Returns
+        -------
+        SyncPage of FineTuningJobCheckpoint
+        """
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return _list_under_job(self._requester, "/checkpoints", fine_tuning_job_id, after, limit,
+                               options, FineTuningJobCheckpoint)
 
     def wait(
-        self,
-        fine_tuning_job_id: str,
-        *,
-        poll_interval: float = 5.0,
-        timeout: float | None = None,
-        progress: bool = True,
-        **kwargs: Any,
-    ) -> Any:
+        self, fine_tuning_job_id: str, *, poll_interval: float = 5.0,
+        timeout: float | None = None, progress: bool = True,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
         """Poll a job until it succeeds, fails or is cancelled, showing its status.
 
         Parameters
@@ -189,25 +282,39 @@ class Jobs(Resource):
             start at 0.25 s and double).
         timeout : float or None
             Give up after this many seconds with a :class:`TimeoutError` that names the last
-            status (the job keeps running). None waits as long as it takes.
+            status (the job keeps running). None waits as long as it takes. (Each poll uses the
+            client's request timeout.)
         progress : bool
             Show a notebook-aware status line (tqdm).
-        **kwargs
-            Per-call options for each poll (``timeout`` excepted: use ``extra_headers`` etc.).
+        extra_headers, extra_query : dict, optional
+            Extra HTTP headers / query parameters for each poll.
+        max_retries : int, optional
+            Each poll's retry budget (default: the client's).
 
         Returns
         -------
-        Result
+        FineTuningJob
             The final ``fine_tuning.job``: check ``job.status`` (``"succeeded"`` gives
             ``job.fine_tuned_model``; ``"failed"`` gives ``job.error``).
         """
         params = _job_params(fine_tuning_job_id)
         check_polling(poll_interval, timeout)
-        spec = make_spec("GET", _JOB_PATH, kwargs, path_params=params)
+        options = per_call(extra_headers, extra_query, None, NOT_GIVEN, max_retries)
+        spec = make_spec("GET", _JOB_PATH, options, path_params=params, cast=FineTuningJob)
         return run_flow(
             self._requester,
             _job_wait_flow(spec, params["fine_tuning_job_id"], poll_interval, timeout, progress),
         )
+
+
+def _list_under_job(requester: Any, tail: str, job_id: Any, after: Any, limit: Any,
+                    options: dict[str, Any], item_cast: Any) -> Any:
+    """A page of a job's events or checkpoints (the two lists take the same arguments)."""
+    query = given(after=after, limit=limit)
+    check_list_args(query.get("limit"), max_limit=None)
+    spec = make_spec("GET", _JOB_PATH + tail, options, path_params=_job_params(job_id),
+                     query=query)
+    return paginate(requester, spec, item_cast)
 
 
 def _job_wait_flow(spec: Any, job_id: str, poll_interval: float, timeout: float | None,

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .._http import RequestSpec
 from .._models import ImagesResponse
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
 from .._validate_media import validate_image_file, validate_images
 from ._files_arg import FileInput, form_fields, to_file_tuple
-from ._resource import Resource, call_options, per_call
+from ._resource import Resource, per_call
+from ._spec import make_spec
 
 __all__ = ["Images"]
 
@@ -75,31 +75,23 @@ class Images(Resource):
         stream, partial_images : optional
             Streamed partial images are not supported by this client: ``stream=True`` is
             refused before sending.
-        extra_headers, extra_query : dict, optional
-            Extra HTTP headers / query parameters for this call.
-        extra_body : dict, optional
-            Extra fields, merged as given (for fields this package does not know yet).
-        timeout : float or Timeout, optional
-            This call's timeout (default: the client's).
-        max_retries : int, optional
-            This call's retry budget (default: the client's).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
 
         Returns
         -------
         ImagesResponse
             ``data[i].url`` or ``data[i].b64_json``; shown inline in a notebook.
         """
-        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
         fields = given(prompt=prompt, model=model, n=n, size=size, quality=quality, style=style,
                        response_format=response_format, output_format=output_format,
                        output_compression=output_compression, background=background,
                        moderation=moderation, user=user, stream=stream,
                        partial_images=partial_images)
         validate_images("generate", fields.get("model"), fields)
-        if extra_body:
-            fields.update(extra_body)
-        spec = RequestSpec("POST", "/images/generations", json=fields, cast=ImagesResponse,
-                           **options)
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        spec = make_spec("POST", "/images/generations", options, json=fields, cast=ImagesResponse)
         return self._request(spec)
 
     def edit(
@@ -134,20 +126,14 @@ class Images(Resource):
             How closely to keep the input's features (gpt-image-1).
         user : str, optional
             An end-user id for abuse monitoring.
-        extra_headers, extra_query : dict, optional
-            Extra HTTP headers / query parameters for this call.
-        extra_body : dict, optional
-            Extra fields, merged as given (for fields this package does not know yet).
-        timeout : float or Timeout, optional
-            This call's timeout (default: the client's).
-        max_retries : int, optional
-            This call's retry budget (default: the client's).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
 
         Returns
         -------
         ImagesResponse
         """
-        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
         fields = given(prompt=prompt, model=model, n=n, size=size,
                        response_format=response_format, quality=quality, background=background,
                        output_format=output_format, output_compression=output_compression,
@@ -163,12 +149,8 @@ class Images(Resource):
         if mask is not None and mask is not NOT_GIVEN:
             mask_upload = to_file_tuple(mask, param="mask")
             validate_image_file("mask", mask_upload, png_only=True)
-        files = self._image_parts(uploads, mask_upload)
-        if extra_body:
-            fields.update(extra_body)
-        spec = RequestSpec("POST", "/images/edits", data=form_fields(fields), files=files,
-                           cast=ImagesResponse, **options)
-        return self._request(spec)
+        return self._upload("/images/edits", fields, uploads, mask_upload, extra_body,
+                            per_call(extra_headers, extra_query, None, timeout, max_retries))
 
     def create_variation(
         self, *, image: FileInput, model: str | None | NotGiven = NOT_GIVEN,
@@ -189,29 +171,29 @@ class Images(Resource):
             ``size`` in 256x256, 512x512, 1024x1024.
         user : str, optional
             An end-user id for abuse monitoring.
-        extra_headers, extra_query : dict, optional
-            Extra HTTP headers / query parameters for this call.
-        extra_body : dict, optional
-            Extra fields, merged as given (for fields this package does not know yet).
-        timeout : float or Timeout, optional
-            This call's timeout (default: the client's).
-        max_retries : int, optional
-            This call's retry budget (default: the client's).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
 
         Returns
         -------
         ImagesResponse
         """
-        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
         fields = given(model=model, n=n, size=size, response_format=response_format, user=user)
         validate_images("variation", fields.get("model"), fields)
         upload = to_file_tuple(image, param="image")
         validate_image_file("image", upload, variation=True)
-        files = self._image_parts([upload], None)
-        if extra_body:
-            fields.update(extra_body)
-        spec = RequestSpec("POST", "/images/variations", data=form_fields(fields), files=files,
-                           cast=ImagesResponse, **options)
+        return self._upload("/images/variations", fields, [upload], None, extra_body,
+                            per_call(extra_headers, extra_query, None, timeout, max_retries))
+
+    def _upload(self, path: str, fields: dict[str, Any], uploads: list[tuple[str, bytes, str]],
+                mask: tuple[str, bytes, str] | None, extra_body: Body | None,
+                options: dict[str, Any]) -> Any:
+        """Send an edit or variation; ``extra_body`` joins the form fields, unchecked (fields
+        this package does not know yet), and ``options`` are the other per-call options."""
+        files = self._image_parts(uploads, mask)
+        data = form_fields({**fields, **(extra_body or {})})
+        spec = make_spec("POST", path, options, data=data, files=files, cast=ImagesResponse)
         return self._request(spec)
 
     def _image_parts(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._http import RequestSpec
 from .._models import ModerationResponse
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
 from .._validate import validate_moderation
-from ._resource import Resource, call_options, per_call
+from ._resource import Resource, per_call
+from ._spec import make_spec
 
 __all__ = ["Moderations"]
 
@@ -33,14 +33,9 @@ class Moderations(Resource):
             ``{"type": "image_url", "image_url": {"url": ...}}``).
         model : str, optional
             ``"omni-moderation-latest"`` (the service's default) ...
-        extra_headers, extra_query : dict, optional
-            Extra HTTP headers / query parameters for this call.
-        extra_body : dict, optional
-            Extra fields, merged as given (for fields this package does not know yet).
-        timeout : float or Timeout, optional
-            This call's timeout (default: the client's).
-        max_retries : int, optional
-            This call's retry budget (default: the client's).
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
 
         Returns
         -------
@@ -53,10 +48,8 @@ class Moderations(Resource):
         >>> client.moderations.create(input="I love puppies").flagged  # doctest: +SKIP
         False
         """
-        options = call_options(per_call(extra_headers, extra_query, None, timeout, max_retries))
-        body: dict[str, Any] = given(model=model)
-        body = {"input": validate_moderation(input, body.get("model")), **body}
-        if extra_body:
-            body.update(extra_body)
-        return self._request(RequestSpec("POST", "/moderations", json=body,
-                                         cast=ModerationResponse, **options))
+        fields = given(model=model)
+        body = {"input": validate_moderation(input, fields.get("model")), **fields}
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("POST", "/moderations", options, json=body,
+                                       cast=ModerationResponse))

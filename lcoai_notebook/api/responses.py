@@ -17,17 +17,18 @@ the stream stops there, and a connection that closes before it raises
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import Any, Literal, overload
 
 from .._exceptions import APIError
 from .._http import RequestSpec
-from .._models import Response, ResponseStreamEvent, Result
-from .._pagination import paginate
+from .._models import Response, ResponseDeleted, ResponseItem, ResponseStreamEvent, Result
+from .._pagination import SyncPage, paginate
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
 from .._validate import check_choice, check_int, check_number
 from .._wire import clean_text, redact_obj
 from ._flavor import require_openai_flavor
-from ._resource import Resource, call_options
+from ._resource import Resource, per_call
 from ._spec import make_spec, require_id
 
 __all__ = ["AsyncResponseStream", "InputItems", "ResponseStream", "Responses"]
@@ -170,20 +171,20 @@ def _check_metadata(metadata: Any) -> Any:
     return metadata
 
 
-def _create_body(model: Any, input: Any, stream: Any, fields: dict[str, Any],
-                 params: dict[str, Any]) -> dict[str, Any]:
+def _check_include(include: Any) -> list[str]:
+    if isinstance(include, str) or not isinstance(include, (list, tuple)) or not all(
+            isinstance(v, str) for v in include):
+        raise TypeError(f"include must be a list of strings (got {include!r:.80})")
+    return list(include)
+
+
+def _create_body(model: Any, input: Any, stream: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body of ``responses.create``; ``fields`` holds the optional parameters given."""
     if not isinstance(model, str) or not model.strip():
         raise TypeError(f"model must be a non-empty model id string (got {model!r:.40})")
     if input is None and fields.get("previous_response_id") is None:
         raise TypeError("input is required: a string, or a list of input items")
     _check_bool("stream", stream)
-    if "response_format" in params:
-        raise ValueError("response_format is a chat-completions parameter; the Responses API "
-                         "takes text={'format': {'type': 'json_schema', 'name': ..., "
-                         "'schema': {...}}} (or {'type': 'json_object'})")
-    if "messages" in params:
-        raise ValueError("messages is a chat-completions parameter; the Responses API takes "
-                         "input= (a string or a list of {'role', 'content'} items)")
     body: dict[str, Any] = {"model": model}
     if input is not None:
         body["input"] = _check_input(input)
@@ -195,18 +196,20 @@ def _create_body(model: Any, input: Any, stream: Any, fields: dict[str, Any],
     check_number("temperature", fields.get("temperature"), 0, 2)
     check_number("top_p", fields.get("top_p"), 0, 1)
     check_int("max_output_tokens", fields.get("max_output_tokens"), 16)
-    check_int("top_logprobs", params.get("top_logprobs"), 0, 20)
-    check_int("max_tool_calls", params.get("max_tool_calls"), 1)
+    check_int("top_logprobs", fields.get("top_logprobs"), 0, 20)
+    check_int("max_tool_calls", fields.get("max_tool_calls"), 1)
     for name in ("store", "background", "parallel_tool_calls"):
         _check_bool(name, fields.get(name))
-    check_choice("truncation", params.get("truncation"), ("auto", "disabled"))
+    check_choice("truncation", fields.get("truncation"), ("auto", "disabled"))
+    fields = dict(fields)
+    if fields.get("include") is not None:
+        fields["include"] = _check_include(fields["include"])
     fields["tools"], fields["tool_choice"] = _check_tools(fields.get("tools"),
                                                           fields.get("tool_choice"))
     fields["text"] = _check_text(fields.get("text"))
     fields["reasoning"] = _check_reasoning(fields.get("reasoning"))
     fields["metadata"] = _check_metadata(fields.get("metadata"))
     body.update({k: v for k, v in fields.items() if v is not None})
-    body.update({k: v for k, v in params.items() if v is not None})
     if stream:
         body["stream"] = True
     return body
@@ -360,14 +363,20 @@ class AsyncResponseStream(_ResponseStreamBase):
 class InputItems(Resource):
     """``responses.input_items``: the items a response was given as input."""
 
-    def list(self, response_id: str, *, after: str | None = None,
-             include: list[str] | None = None, limit: int | None = None,
-             order: str | None = None, **kwargs: Any) -> Any:
+    def list(
+        self, response_id: str, *, after: str | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | NotGiven = NOT_GIVEN, limit: int | NotGiven = NOT_GIVEN,
+        order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[ResponseItem]:
         """List the input items of a stored response; iterating walks every page.
 
         Parameters
         ----------
         response_id : str
+            The response.
         after : str, optional
             An item id: list the items after it.
         include : list of str, optional
@@ -376,41 +385,202 @@ class InputItems(Resource):
             Page size, 1 to 100 (default 20).
         order : {"asc", "desc"}, optional
             Default ``"desc"`` (newest first).
+        extra_headers : dict, optional
+            Extra HTTP headers for this call.
+        extra_query : dict, optional
+            Extra query parameters for this call.
+        extra_body : dict, optional
+            Refused: a GET has no body.
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
-        SyncPage or AsyncPager
+        SyncPage of ResponseItem
+            Under ``AsyncClient`` an ``AsyncPager``.
         """
         require_openai_flavor(self._requester, "responses.input_items.list")
         params = {"response_id": require_id(response_id, "response_id")}
-        check_int("limit", limit, 1, 100)
-        check_choice("order", order, ("asc", "desc"))
-        if include is not None and (isinstance(include, str) or not all(
-                isinstance(v, str) for v in include)):
-            raise TypeError(f"include must be a list of strings (got {include!r:.80})")
-        query = {"after": after, "include": include, "limit": limit, "order": order}
-        return paginate(self._requester, make_spec("GET", _PATH + "/input_items", kwargs,
-                                                   path_params=params, query=query))
+        query = given(after=after, include=include, limit=limit, order=order)
+        check_int("limit", query.get("limit"), 1, 100)
+        check_choice("order", query.get("order"), ("asc", "desc"))
+        if "include" in query:
+            query["include"] = _check_include(query["include"])
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return paginate(self._requester, make_spec("GET", _PATH + "/input_items", options,
+                                                   path_params=params, query=query),
+                        ResponseItem)
 
 
 class Responses(Resource):
     """``client.responses``: create, retrieve, delete, cancel; ``.input_items.list``
     (OpenAI flavor only)."""
 
+    # Chat-completions names people carry over, refused with the Responses way of saying it.
+    _keyword_hints = {
+        "response_format": "a chat-completions parameter; the Responses API takes "
+                           "text={'format': {'type': 'json_schema', 'name': ..., 'schema': "
+                           "{...}}} (or {'type': 'json_object'})",
+        "messages": "a chat-completions parameter; the Responses API takes input= (a string or "
+                    "a list of {'role', 'content'} items)",
+    }
+
     def __init__(self, requester: Any) -> None:
         super().__init__(requester)
         self.input_items = InputItems(requester)
 
-    def create(self, *, model: str, input: str | list[Any] | None = None,
-               instructions: str | None = None, stream: bool = False,
-               previous_response_id: str | None = None, tools: list[Any] | None = None,
-               tool_choice: str | dict[str, Any] | None = None,
-               text: dict[str, Any] | None = None, reasoning: dict[str, Any] | None = None,
-               max_output_tokens: int | None = None, temperature: float | None = None,
-               top_p: float | None = None, store: bool | None = None,
-               background: bool | None = None, parallel_tool_calls: bool | None = None,
-               metadata: dict[str, str] | None = None, **params: Any) -> Any:
+    @overload
+    def create(
+        self, *, model: str, input: str | Sequence[Any] | NotGiven = NOT_GIVEN,
+        stream: Literal[False] = False,
+        background: bool | None | NotGiven = NOT_GIVEN,
+        context_management: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        conversation: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        instructions: str | None | NotGiven = NOT_GIVEN,
+        max_output_tokens: int | None | NotGiven = NOT_GIVEN,
+        max_tool_calls: int | None | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        moderation: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        parallel_tool_calls: bool | None | NotGiven = NOT_GIVEN,
+        previous_response_id: str | None | NotGiven = NOT_GIVEN,
+        prompt: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_key: str | NotGiven = NOT_GIVEN,
+        prompt_cache_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = NOT_GIVEN,
+        reasoning: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        safety_identifier: str | NotGiven = NOT_GIVEN,
+        service_tier: str | None | NotGiven = NOT_GIVEN,
+        store: bool | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        text: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        tool_choice: str | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        tools: Sequence[Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        top_logprobs: int | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN,
+        truncation: Literal["auto", "disabled"] | None | NotGiven = NOT_GIVEN,
+        user: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Response: ...
+
+    @overload
+    def create(
+        self, *, model: str, input: str | Sequence[Any] | NotGiven = NOT_GIVEN,
+        stream: Literal[True],
+        background: bool | None | NotGiven = NOT_GIVEN,
+        context_management: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        conversation: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        instructions: str | None | NotGiven = NOT_GIVEN,
+        max_output_tokens: int | None | NotGiven = NOT_GIVEN,
+        max_tool_calls: int | None | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        moderation: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        parallel_tool_calls: bool | None | NotGiven = NOT_GIVEN,
+        previous_response_id: str | None | NotGiven = NOT_GIVEN,
+        prompt: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_key: str | NotGiven = NOT_GIVEN,
+        prompt_cache_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = NOT_GIVEN,
+        reasoning: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        safety_identifier: str | NotGiven = NOT_GIVEN,
+        service_tier: str | None | NotGiven = NOT_GIVEN,
+        store: bool | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        text: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        tool_choice: str | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        tools: Sequence[Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        top_logprobs: int | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN,
+        truncation: Literal["auto", "disabled"] | None | NotGiven = NOT_GIVEN,
+        user: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ResponseStream: ...
+
+    @overload
+    def create(
+        self, *, model: str, input: str | Sequence[Any] | NotGiven = NOT_GIVEN,
+        stream: bool,
+        background: bool | None | NotGiven = NOT_GIVEN,
+        context_management: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        conversation: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        instructions: str | None | NotGiven = NOT_GIVEN,
+        max_output_tokens: int | None | NotGiven = NOT_GIVEN,
+        max_tool_calls: int | None | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        moderation: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        parallel_tool_calls: bool | None | NotGiven = NOT_GIVEN,
+        previous_response_id: str | None | NotGiven = NOT_GIVEN,
+        prompt: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_key: str | NotGiven = NOT_GIVEN,
+        prompt_cache_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = NOT_GIVEN,
+        reasoning: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        safety_identifier: str | NotGiven = NOT_GIVEN,
+        service_tier: str | None | NotGiven = NOT_GIVEN,
+        store: bool | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        text: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        tool_choice: str | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        tools: Sequence[Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        top_logprobs: int | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN,
+        truncation: Literal["auto", "disabled"] | None | NotGiven = NOT_GIVEN,
+        user: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Response | ResponseStream: ...
+
+    def create(
+        self, *, model: str, input: str | Sequence[Any] | NotGiven = NOT_GIVEN,
+        stream: bool = False,
+        background: bool | None | NotGiven = NOT_GIVEN,
+        context_management: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        conversation: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        instructions: str | None | NotGiven = NOT_GIVEN,
+        max_output_tokens: int | None | NotGiven = NOT_GIVEN,
+        max_tool_calls: int | None | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        moderation: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        parallel_tool_calls: bool | None | NotGiven = NOT_GIVEN,
+        previous_response_id: str | None | NotGiven = NOT_GIVEN,
+        prompt: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_key: str | NotGiven = NOT_GIVEN,
+        prompt_cache_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = NOT_GIVEN,
+        reasoning: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        safety_identifier: str | NotGiven = NOT_GIVEN,
+        service_tier: str | None | NotGiven = NOT_GIVEN,
+        store: bool | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        text: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        tool_choice: str | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        tools: Sequence[Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        top_logprobs: int | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN,
+        truncation: Literal["auto", "disabled"] | None | NotGiven = NOT_GIVEN,
+        user: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Response | ResponseStream:
         """Create a model response.
+
+        Every optional parameter defaults to ``NOT_GIVEN`` and is sent only when set (``None``
+        also means "not set"). Ranges and enumerations are checked before sending.
 
         Parameters
         ----------
@@ -420,47 +590,88 @@ class Responses(Resource):
             The prompt, or input items: messages ``{"role": "user" | "assistant" | "system" |
             "developer", "content": ...}``, output items of an earlier response (``resp.output``
             items may be passed back as they are), and ``{"type": "function_call_output",
-            "call_id": ..., "output": "..."}`` answering a function call.
-        instructions : str, optional
-            A system (developer) message; not carried over by ``previous_response_id``.
+            "call_id": ..., "output": "..."}`` answering a function call. Required unless
+            ``previous_response_id`` is given.
         stream : bool, default False
             True returns a :class:`ResponseStream` of typed events.
+        background : bool, optional
+            Run in the background (poll with ``retrieve``; ``cancel`` stops it).
+        context_management : list of dict, optional
+            Context management settings (e.g. compaction) for this request.
+        conversation : str or dict, optional
+            A conversation id (or ``{"id": ...}``) whose items are prepended to ``input``.
+        include : list of str, optional
+            Extra output data, e.g. ``"message.output_text.logprobs"``,
+            ``"reasoning.encrypted_content"``, ``"web_search_call.action.sources"``.
+        instructions : str, optional
+            A system (developer) message; not carried over by ``previous_response_id``.
+        max_output_tokens : int, optional
+            At least 16; counts reasoning tokens too.
+        max_tool_calls : int, optional
+            At most this many built-in tool calls in the response (>= 1).
+        metadata : dict of str to str, optional
+            Up to 16 pairs.
+        moderation : dict, optional
+            Moderation settings for the input and output of this response.
+        parallel_tool_calls : bool, optional
+            Allow several tool calls at once.
         previous_response_id : str, optional
             Continue the conversation of a stored response.
-        tools : list of dict, optional
-            Function tools ``{"type": "function", "name", "description", "parameters"}``
-            (flat, unlike chat's), or hosted tools (``{"type": "web_search"}`` ...).
-        tool_choice : {"none", "auto", "required"} or dict, optional
-            ``{"type": "function", "name": ...}`` forces one function.
+        prompt : dict, optional
+            A stored prompt template: ``{"id", "version", "variables"}``.
+        prompt_cache_key : str, optional
+            A key grouping requests with a shared prefix, for the prompt cache.
+        prompt_cache_options : dict, optional
+            Prompt cache settings (``{"ttl": ...}``).
+        prompt_cache_retention : {"in_memory", "24h"}, optional
+            Deprecated in favour of ``prompt_cache_options``.
+        reasoning : dict, optional
+            Reasoning models: ``{"effort": "none" | "minimal" | "low" | "medium" | "high" |
+            "xhigh" | "max", "summary": "auto" | "concise" | "detailed"}``.
+        safety_identifier : str, optional
+            A stable, hashed id of your end user, for abuse detection.
+        service_tier : {"auto", "default", "flex", "scale", "priority"}, optional
+            The processing tier.
+        store : bool, optional
+            Default True: keep the response for ``retrieve`` and ``previous_response_id``.
+        stream_options : dict, optional
+            With ``stream=True`` only, e.g. ``{"include_obfuscation": False}``.
+        temperature : float, optional
+            0 to 2.
         text : dict, optional
             ``{"format": {"type": "json_schema", "name", "schema", "strict"}}`` for structured
             output (or ``{"type": "json_object"}``); ``"verbosity"``: low / medium / high.
-        reasoning : dict, optional
-            Reasoning models: ``{"effort": "none" | "minimal" | "low" | "medium" | "high" |
-            "xhigh", "summary": "auto" | "concise" | "detailed"}``.
-        max_output_tokens : int, optional
-            At least 16; counts reasoning tokens too.
-        temperature : float, optional
-            0 to 2.
+        tool_choice : {"none", "auto", "required"} or dict, optional
+            ``{"type": "function", "name": ...}`` forces one function.
+        tools : list of dict, optional
+            Function tools ``{"type": "function", "name", "description", "parameters"}``
+            (flat, unlike chat's), or hosted tools (``{"type": "web_search"}`` ...).
+        top_logprobs : int, optional
+            0 to 20 most likely tokens per position (with ``include=
+            ["message.output_text.logprobs"]``).
         top_p : float, optional
             0 to 1.
-        store : bool, optional
-            Default True: keep the response for ``retrieve`` and ``previous_response_id``.
-        background : bool, optional
-            Run in the background (poll with ``retrieve``; ``cancel`` stops it).
-        parallel_tool_calls : bool, optional
-        metadata : dict of str to str, optional
-            Up to 16 pairs.
-        **params
-            Any other request field (``include``, ``top_logprobs``, ``truncation``, ``user``,
-            ``service_tier`` ...) and the per-call options (``timeout``, ``max_retries``,
-            ``extra_headers``, ``extra_query``, ``extra_body``).
+        truncation : {"auto", "disabled"}, optional
+            What to do when the input exceeds the context window (deprecated by OpenAI).
+        user : str, optional
+            An end-user id (superseded by ``safety_identifier`` and ``prompt_cache_key``).
+        extra_headers : dict, optional
+            Extra HTTP headers for this call.
+        extra_query : dict, optional
+            Extra query parameters for this call.
+        extra_body : dict, optional
+            Extra body fields, merged as given without validation: the escape hatch for fields
+            this package does not know yet.
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
 
         Returns
         -------
         Response or ResponseStream
             Under ``AsyncClient``, an awaitable of a Response or an
-            :class:`AsyncResponseStream`.
+            :class:`AsyncResponseStream`; the annotations describe the sync client.
 
         Raises
         ------
@@ -468,35 +679,70 @@ class Responses(Resource):
             Under ``flavor="lowcodeapi"`` (LowCodeAPI does not route the Responses API), and
             before sending for an argument out of range.
         TypeError
-            Before sending, for an argument of the wrong type.
+            Before sending, for an argument of the wrong type or an unknown keyword (with the
+            closest accepted name).
 
         Examples
         --------
         >>> resp = client.responses.create(model="gpt-5-mini", input="Hi")  # doctest: +SKIP
         >>> resp.output_text  # doctest: +SKIP
         """
-        require_openai_flavor(self._requester, "responses.create")
-        options = call_options(params)
-        fields = {"instructions": instructions, "previous_response_id": previous_response_id,
-                  "tools": tools, "tool_choice": tool_choice, "text": text,
-                  "reasoning": reasoning, "max_output_tokens": max_output_tokens,
-                  "temperature": temperature, "top_p": top_p, "store": store,
-                  "background": background, "parallel_tool_calls": parallel_tool_calls,
-                  "metadata": metadata}
-        body = _create_body(model, input, stream, fields, params)
-        spec = RequestSpec("POST", "/responses", json=body, stream=bool(stream),
-                           cast=_event if stream else Response, **options)
-        if not stream:
-            return self._request(spec)
-        if getattr(self._requester, "is_async", False):
-            return self._astream(spec)
-        return ResponseStream(self._request(spec))
+        fields = given(background=background, context_management=context_management,
+            conversation=conversation, include=include, instructions=instructions,
+            max_output_tokens=max_output_tokens, max_tool_calls=max_tool_calls, metadata=metadata,
+            moderation=moderation, parallel_tool_calls=parallel_tool_calls,
+            previous_response_id=previous_response_id, prompt=prompt,
+            prompt_cache_key=prompt_cache_key, prompt_cache_options=prompt_cache_options,
+            prompt_cache_retention=prompt_cache_retention, reasoning=reasoning,
+            safety_identifier=safety_identifier, service_tier=service_tier, store=store,
+            stream_options=stream_options, temperature=temperature, text=text,
+            tool_choice=tool_choice, tools=tools, top_logprobs=top_logprobs, top_p=top_p,
+            truncation=truncation, user=user)
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._create(model, input, stream, fields, options)
 
-    async def _astream(self, spec: RequestSpec) -> AsyncResponseStream:
-        return AsyncResponseStream(await self._request(spec))
-
-    def stream(self, **kwargs: Any) -> Any:
+    def stream(
+        self, *, model: str, input: str | Sequence[Any] | NotGiven = NOT_GIVEN,
+        background: bool | None | NotGiven = NOT_GIVEN,
+        context_management: Sequence[Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        conversation: str | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        include: Sequence[str] | None | NotGiven = NOT_GIVEN,
+        instructions: str | None | NotGiven = NOT_GIVEN,
+        max_output_tokens: int | None | NotGiven = NOT_GIVEN,
+        max_tool_calls: int | None | NotGiven = NOT_GIVEN,
+        metadata: Mapping[str, str] | None | NotGiven = NOT_GIVEN,
+        moderation: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        parallel_tool_calls: bool | None | NotGiven = NOT_GIVEN,
+        previous_response_id: str | None | NotGiven = NOT_GIVEN,
+        prompt: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_key: str | NotGiven = NOT_GIVEN,
+        prompt_cache_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        prompt_cache_retention: Literal["in_memory", "24h"] | None | NotGiven = NOT_GIVEN,
+        reasoning: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        safety_identifier: str | NotGiven = NOT_GIVEN,
+        service_tier: str | None | NotGiven = NOT_GIVEN,
+        store: bool | None | NotGiven = NOT_GIVEN,
+        stream_options: Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        temperature: float | None | NotGiven = NOT_GIVEN,
+        text: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        tool_choice: str | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        tools: Sequence[Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        top_logprobs: int | None | NotGiven = NOT_GIVEN,
+        top_p: float | None | NotGiven = NOT_GIVEN,
+        truncation: Literal["auto", "disabled"] | None | NotGiven = NOT_GIVEN,
+        user: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ResponseStream:
         """``create(..., stream=True)``: a :class:`ResponseStream` to use in a ``with`` block.
+
+        Takes the parameters of :meth:`create` (all but ``stream``); see there.
+
+        Returns
+        -------
+        ResponseStream
+            Under ``AsyncClient``, an awaitable of an :class:`AsyncResponseStream`.
 
         Examples
         --------
@@ -505,28 +751,194 @@ class Responses(Resource):
         ...         if event.type == "response.output_text.delta":
         ...             print(event.delta, end="")
         """
-        kwargs.pop("stream", None)
-        return self.create(stream=True, **kwargs)
+        fields = given(background=background, context_management=context_management,
+            conversation=conversation, include=include, instructions=instructions,
+            max_output_tokens=max_output_tokens, max_tool_calls=max_tool_calls, metadata=metadata,
+            moderation=moderation, parallel_tool_calls=parallel_tool_calls,
+            previous_response_id=previous_response_id, prompt=prompt,
+            prompt_cache_key=prompt_cache_key, prompt_cache_options=prompt_cache_options,
+            prompt_cache_retention=prompt_cache_retention, reasoning=reasoning,
+            safety_identifier=safety_identifier, service_tier=service_tier, store=store,
+            stream_options=stream_options, temperature=temperature, text=text,
+            tool_choice=tool_choice, tools=tools, top_logprobs=top_logprobs, top_p=top_p,
+            truncation=truncation, user=user)
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._create(model, input, True, fields, options)
 
-    def retrieve(self, response_id: str, *, include: list[str] | None = None,
-                 **kwargs: Any) -> Any:
-        """The stored :class:`Response` (a background one shows its current ``status``)."""
+    def _create(self, model: Any, input: Any, stream: Any, fields: dict[str, Any],
+                options: dict[str, Any]) -> Any:
+        require_openai_flavor(self._requester, "responses.create")
+        body = _create_body(model, None if input is NOT_GIVEN else input, stream, fields)
+        spec = make_spec("POST", "/responses", options, json=body, stream=bool(stream),
+                         cast=_event if stream else Response)
+        return self._send(spec)
+
+    def _send(self, spec: RequestSpec) -> Any:
+        """The result of ``spec``; a stream's events come wrapped in a (Async)ResponseStream."""
+        if not spec.stream:
+            return self._request(spec)
+        if getattr(self._requester, "is_async", False):
+            return self._astream(spec)
+        return ResponseStream(self._request(spec))
+
+    async def _astream(self, spec: RequestSpec) -> AsyncResponseStream:
+        return AsyncResponseStream(await self._request(spec))
+
+    @overload
+    def retrieve(
+        self, response_id: str, *, stream: Literal[False] = False,
+        include: Sequence[str] | NotGiven = NOT_GIVEN,
+        include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        starting_after: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Response: ...
+
+    @overload
+    def retrieve(
+        self, response_id: str, *, stream: Literal[True],
+        include: Sequence[str] | NotGiven = NOT_GIVEN,
+        include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        starting_after: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ResponseStream: ...
+
+    @overload
+    def retrieve(
+        self, response_id: str, *, stream: bool,
+        include: Sequence[str] | NotGiven = NOT_GIVEN,
+        include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        starting_after: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Response | ResponseStream: ...
+
+    def retrieve(
+        self, response_id: str, *, stream: bool = False,
+        include: Sequence[str] | NotGiven = NOT_GIVEN,
+        include_obfuscation: bool | NotGiven = NOT_GIVEN,
+        starting_after: int | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Response | ResponseStream:
+        """The stored :class:`Response` (a background one shows its current ``status``).
+
+        Parameters
+        ----------
+        response_id : str
+            The response (``resp_...``).
+        stream : bool, default False
+            True replays the response's events as a :class:`ResponseStream` (for a background
+            response: the events so far, then the rest as they come).
+        include : list of str, optional
+            Extra output data to include (as in :meth:`create`).
+        include_obfuscation : bool, optional
+            With ``stream=True``: False leaves out the random ``obfuscation`` padding of delta
+            events.
+        starting_after : int, optional
+            With ``stream=True``: replay only the events after this ``sequence_number``.
+        extra_headers : dict, optional
+            Extra HTTP headers for this call.
+        extra_query : dict, optional
+            Extra query parameters for this call.
+        extra_body : dict, optional
+            Refused: a GET has no body.
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
+
+        Returns
+        -------
+        Response or ResponseStream
+            Under ``AsyncClient``, an awaitable of the same (an :class:`AsyncResponseStream`).
+        """
         require_openai_flavor(self._requester, "responses.retrieve")
         params = {"response_id": require_id(response_id, "response_id")}
-        return self._request(make_spec("GET", _PATH, kwargs, path_params=params,
-                                       query={"include": include}, cast=Response))
+        _check_bool("stream", stream)
+        query = given(include=include, include_obfuscation=include_obfuscation,
+                      starting_after=starting_after)
+        if query.get("include") is not None:
+            query["include"] = _check_include(query["include"])
+        _check_bool("include_obfuscation", query.get("include_obfuscation"))
+        check_int("starting_after", query.get("starting_after"), 0)
+        # The query carries booleans as the API spells them.
+        if "include_obfuscation" in query:
+            query["include_obfuscation"] = "true" if query["include_obfuscation"] else "false"
+        if stream:
+            query["stream"] = "true"
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._send(make_spec("GET", _PATH, options, path_params=params, query=query,
+                                    stream=bool(stream), cast=_event if stream else Response))
 
-    def delete(self, response_id: str, **kwargs: Any) -> Any:
-        """Delete a stored response."""
+    def delete(
+        self, response_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ResponseDeleted:
+        """Delete a stored response (its input items go with it).
+
+        Parameters
+        ----------
+        response_id : str
+            The response.
+        extra_headers : dict, optional
+            Extra HTTP headers for this call.
+        extra_query : dict, optional
+            Extra query parameters for this call.
+        extra_body : dict, optional
+            Refused: a DELETE has no body.
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
+
+        Returns
+        -------
+        ResponseDeleted
+            ``{"id", "object": "response", "deleted": true}``.
+        """
         require_openai_flavor(self._requester, "responses.delete")
         params = {"response_id": require_id(response_id, "response_id")}
-        return self._request(make_spec("DELETE", _PATH, kwargs, path_params=params))
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("DELETE", _PATH, options, path_params=params,
+                                       cast=ResponseDeleted))
 
-    def cancel(self, response_id: str, **kwargs: Any) -> Any:
-        """Cancel a background response still queued or in progress; returns the
-        :class:`Response` (``status`` ``"cancelled"``). Only ``background=True`` responses can
-        be cancelled."""
+    def cancel(
+        self, response_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Response:
+        """Cancel a background response still queued or in progress. Only
+        ``background=True`` responses can be cancelled.
+
+        Parameters
+        ----------
+        response_id : str
+            The response.
+        extra_headers : dict, optional
+            Extra HTTP headers for this call.
+        extra_query : dict, optional
+            Extra query parameters for this call.
+        extra_body : dict, optional
+            Extra body fields, merged as given.
+        timeout : float or Timeout, optional
+            This call's timeout (default: the client's).
+        max_retries : int, optional
+            This call's retry budget (default: the client's).
+
+        Returns
+        -------
+        Response
+            ``status`` ``"cancelled"``.
+        """
         require_openai_flavor(self._requester, "responses.cancel")
         params = {"response_id": require_id(response_id, "response_id")}
-        return self._request(make_spec("POST", _PATH + "/cancel", kwargs, path_params=params,
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("POST", _PATH + "/cancel", options, path_params=params,
                                        json={}, cast=Response))

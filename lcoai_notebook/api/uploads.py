@@ -9,13 +9,16 @@ sending under ``flavor="lowcodeapi"``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._files_arg import to_file_tuple
+from .._models import Upload, UploadPart
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg, given
+from ._files_arg import FileInput, form_fields, to_file_tuple
 from ._flavor import require_openai_flavor
-from ._resource import Resource
-from ._spec import body_of, make_spec, require_id, require_str
-from .files import FILE_PURPOSES
+from ._resource import Resource, per_call
+from ._spec import make_spec, require_id, require_str
+from .files import FILE_PURPOSES, FilePurpose
 
 __all__ = ["UploadParts", "Uploads"]
 
@@ -33,7 +36,11 @@ def _upload_params(requester: Any, upload_id: Any, what: str) -> dict[str, str]:
 class UploadParts(Resource):
     """``uploads.parts``: add a part to a pending upload."""
 
-    def create(self, upload_id: str, *, data: Any, **kwargs: Any) -> Any:
+    def create(
+        self, upload_id: str, *, data: FileInput, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> UploadPart:
         """Add one part (at most 64 MB) to an upload.
 
         Parameters
@@ -42,12 +49,13 @@ class UploadParts(Resource):
             The pending upload.
         data : bytes, path, binary file object or (filename, bytes)
             The part's bytes.
-        **kwargs
-            ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout and
+            retry budget (unset: the client's); ``extra_body`` fields join the form as given.
 
         Returns
         -------
-        Result
+        UploadPart
             The ``upload.part`` (its ``id`` goes in ``complete(part_ids=...)``).
         """
         params = _upload_params(self._requester, upload_id, "uploads.parts.create")
@@ -55,8 +63,10 @@ class UploadParts(Resource):
         if len(part[1]) > MAX_PART_BYTES:
             raise ValueError(f"data is {len(part[1])} bytes; a part holds at most "
                              f"{MAX_PART_BYTES} bytes (64 MB): split it into more parts")
-        return self._request(make_spec("POST", _UPLOAD_PATH + "/parts", kwargs,
-                                       path_params=params, data={}, files=[("data", part)]))
+        options = per_call(extra_headers, extra_query, None, timeout, max_retries)
+        return self._request(make_spec("POST", _UPLOAD_PATH + "/parts", options,
+                                       path_params=params, data=form_fields(dict(extra_body or {})),
+                                       files=[("data", part)], cast=UploadPart))
 
 
 class Uploads(Resource):
@@ -66,8 +76,13 @@ class Uploads(Resource):
         super().__init__(requester)
         self.parts = UploadParts(requester)
 
-    def create(self, *, bytes: int, filename: str, mime_type: str, purpose: str,
-               expires_after: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    def create(
+        self, *, bytes: int, filename: str, mime_type: str, purpose: FilePurpose,
+        expires_after: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Upload:
         """Declare a file to be sent in parts.
 
         Parameters
@@ -79,14 +94,16 @@ class Uploads(Resource):
         mime_type : str
             The file's MIME type (``text/jsonl``, ``text/plain``, ``application/pdf`` ...).
         purpose : {"assistants", "batch", "fine-tune", "vision", "user_data", "evals"}
+            What the File is for.
         expires_after : dict, optional
             ``{"anchor": "created_at", "seconds": 3600..2592000}`` for the File.
-        **kwargs
-            ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``, ``extra_body``.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
 
         Returns
         -------
-        Result
+        Upload
             The ``upload`` (``status`` ``pending``, ``expires_at`` an hour on).
 
         Examples
@@ -104,38 +121,67 @@ class Uploads(Resource):
         if purpose not in FILE_PURPOSES:
             raise ValueError(f"purpose must be one of {', '.join(FILE_PURPOSES)}; got "
                              f"{purpose!r}")
-        body = body_of(bytes=bytes, filename=require_str(filename, "filename"),
-                       mime_type=require_str(mime_type, "mime_type"), purpose=purpose,
-                       expires_after=expires_after)
-        return self._request(make_spec("POST", "/uploads", kwargs, json=body))
+        body = {"bytes": bytes, "filename": require_str(filename, "filename"),
+                "mime_type": require_str(mime_type, "mime_type"), "purpose": purpose,
+                **given(expires_after=expires_after)}
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("POST", "/uploads", options, json=body, cast=Upload))
 
-    def complete(self, upload_id: str, *, part_ids: list[str], md5: str | None = None,
-                 **kwargs: Any) -> Any:
+    def complete(
+        self, upload_id: str, *, part_ids: Sequence[str], md5: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None, extra_query: Query | None = None,
+        extra_body: Body | None = None, timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Upload:
         """Join the parts, in the order of ``part_ids``, into a File.
 
         Parameters
         ----------
         upload_id : str
+            The pending upload.
         part_ids : list of str
             Every part to keep, in file order.
         md5 : str, optional
             The whole file's MD5 (hex), checked by the service.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
 
         Returns
         -------
-        Result
+        Upload
             The ``upload`` with ``status`` ``completed`` and its ``file``.
         """
         params = _upload_params(self._requester, upload_id, "uploads.complete")
         if isinstance(part_ids, str) or not isinstance(part_ids, (list, tuple)):
             raise TypeError(f"part_ids must be a list of part ids, got {part_ids!r:.80}")
         ids = [require_str(p, f"part_ids[{i}]") for i, p in enumerate(part_ids)]
-        body = body_of(part_ids=ids, md5=md5)
-        return self._request(make_spec("POST", _UPLOAD_PATH + "/complete", kwargs,
-                                       path_params=params, json=body))
+        body = {"part_ids": ids, **given(md5=md5)}
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("POST", _UPLOAD_PATH + "/complete", options,
+                                       path_params=params, json=body, cast=Upload))
 
-    def cancel(self, upload_id: str, **kwargs: Any) -> Any:
-        """Cancel a pending upload; no part can be added to it afterwards."""
+    def cancel(
+        self, upload_id: str, *, extra_headers: Headers | None = None,
+        extra_query: Query | None = None, extra_body: Body | None = None,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Upload:
+        """Cancel a pending upload; no part can be added to it afterwards.
+
+        Parameters
+        ----------
+        upload_id : str
+            The pending upload.
+        extra_headers, extra_query, extra_body, timeout, max_retries : optional
+            Per-call options: extra HTTP headers and query parameters, this call's timeout
+            and retry budget (unset: the client's); ``extra_body`` is merged into the body.
+
+        Returns
+        -------
+        Upload
+            The ``upload`` with ``status`` ``cancelled``.
+        """
         params = _upload_params(self._requester, upload_id, "uploads.cancel")
-        return self._request(make_spec("POST", _UPLOAD_PATH + "/cancel", kwargs,
-                                       path_params=params, json={}))
+        options = per_call(extra_headers, extra_query, extra_body, timeout, max_retries)
+        return self._request(make_spec("POST", _UPLOAD_PATH + "/cancel", options,
+                                       path_params=params, json={}, cast=Upload))

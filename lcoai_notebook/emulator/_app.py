@@ -152,6 +152,33 @@ class EmuResponse:
         return not isinstance(self.body, (bytes, bytearray))
 
 
+@dataclass
+class _Target:
+    """A request matched to its route: what the handler is called with."""
+
+    route: Route
+    path: str  # the OpenAI path (``/v1/...``) the handler sees
+    params: dict[str, str]
+    query: dict[str, str]  # the query the handler sees
+    form: Any = None  # a LowCodeAPI upload's form, already parsed
+
+
+def _lowcode_handler_query(route: Route, fmt: str, query: dict[str, str]) -> dict[str, str]:
+    """The query a LowCodeAPI request's handler sees: no ``api_token``, and no Old-format path
+    values; a New-format path parameter repeated in the query is a 400."""
+    handler_query = {k: v for k, v in query.items() if k != "api_token"}
+    if fmt == "old":
+        for name in route.params:
+            handler_query.pop(name, None)
+        return handler_query
+    for name in route.params:
+        if name in handler_query:
+            raise EmuError(400, f"The path parameter '{name}' is also sent as a query parameter; "
+                           "in the New path format path parameters must not be repeated in the "
+                           "query.", param=name)
+    return handler_query
+
+
 def _duration(seconds: float) -> str:
     """OpenAI's reset format: ``12ms``, ``1.5s``, ``6m0s``."""
     if seconds < 1:
@@ -352,85 +379,130 @@ class EmuApp:
         Returns
         -------
         EmuResponse
+
+        Notes
+        -----
+        The steps, in order: refusals that need no body (``Host``, size); answers from beside
+        the route table (cassette, LowCodeAPI's own pages); routing under the flavor's rules
+        (path format, auth, ids); an injected fault; the handler; the flavor's shape of its
+        result or error.
         """
         method = method.upper()
         hdrs = _lower(headers)
+        refused = self._refuse_unread(method, raw_path, hdrs, len(body))
+        if refused is not None:
+            return refused
+        query_pairs = list(query_list)
+        answered = self._answer_beside_routes(method, raw_path, query_pairs, hdrs, body)
+        if answered is not None:
+            return answered
+        meta = self._meta_headers(len(body))
+        try:
+            target = self._route(method, raw_path, dict(query_pairs), hdrs, body)
+            if isinstance(target, EmuResponse):
+                return target
+            fault = Fault() if _is_asset(target.route) else self._fault(hdrs)
+            delay = self.config.latency + fault.latency
+            injected = self._injected(fault, meta, delay)
+            if injected is not None:
+                return injected
+            stream_mode = self._stream_mode(hdrs)
+            result = self._call(target.route, method, target.path, target.params, target.query,
+                                hdrs, body, target.form)
+        except EmuError as exc:
+            return self._error(exc, meta, self.config.latency)
+        return self._success(result, meta, delay, stream_mode, fault)
+
+    # -- the steps of handle ---------------------------------------------------------------
+
+    def _refuse_unread(self, method: str, raw_path: str, hdrs: dict[str, str],
+                       size: int) -> EmuResponse | None:
+        """The refusals that need no body: a ``Host`` not served here (403), a body over the
+        route's limit (413); else None."""
         denied = self._check_host(hdrs)
         if denied is not None:
             return denied
-        if len(body) > self._limit(method, raw_path)[0]:
-            return self.too_large(method, raw_path, len(body))
-        query_pairs = list(query_list)
-        query = dict(query_pairs)
-        lowcode = self.config.flavor == "lowcodeapi"
+        if size > self._limit(method, raw_path)[0]:
+            return self.too_large(method, raw_path, size)
+        return None
+
+    def _answer_beside_routes(self, method: str, raw_path: str,
+                              query_pairs: list[tuple[str, str]], hdrs: dict[str, str],
+                              body: bytes | bytearray) -> EmuResponse | None:
+        """An answer from outside the route table: the cassette's recording, or one of
+        LowCodeAPI's own pages; else None."""
         if self.cassette is not None:
             replayed = self._from_cassette(method, raw_path, query_pairs, hdrs, bytes(body))
             if replayed is not None:
                 return replayed
-        site = self._lowcode_site(method, raw_path, hdrs) if lowcode else None
-        if site is not None:
-            return site
-        meta = self._meta_headers(len(body))
+        if self.config.flavor == "lowcodeapi":
+            return self._lowcode_site(method, raw_path, hdrs)
+        return None
+
+    def _route(self, method: str, raw_path: str, query: dict[str, str], hdrs: dict[str, str],
+               body: bytes | bytearray) -> _Target | EmuResponse:
+        """The route for the request under the flavor's rules (paths, auth, ids), or the
+        response that ends it there (LowCodeAPI's 404, 422 and auth answers); raises
+        :class:`EmuError` for OpenAI's errors."""
         segments = _segments(raw_path)
-        try:
-            if lowcode:
-                if len(segments) < 3 or segments[0] or segments[1] != _LC_PREFIX[1:]:
-                    return self._not_found()
-                segments = ["", *segments[2:]]
-                path = "/".join(segments)
-                found = self._resolve(method, segments, query, tuple(self.config.path_formats))
-                if (found is None or found[0].template.startswith(OPENAI_ONLY_PREFIXES)
-                        or (method, found[0].template) in OPENAI_ONLY_ROUTES):
-                    return self._not_found()
-                route, params, fmt = found
-                form = None
-                if (method, route.template) in UPLOAD_ROUTES:
-                    form = self._lowcode_upload(route, hdrs, body)
-                    if form is None:
-                        return self._json(422, {"message": "File missing", "provider": "",
-                                                "error": {"code": 422}})
-                denied = (None if _is_asset(route) else
-                          self._lowcode_auth(method, _LC_PREFIX + path, query, hdrs))
-                if denied is not None:
-                    return denied
-                _check_ids(params)
-                handler_query = {k: v for k, v in query.items() if k != "api_token"}
-                if fmt == "old":
-                    for name in route.params:
-                        handler_query.pop(name, None)
-                else:
-                    for name in route.params:
-                        if name in handler_query:
-                            raise EmuError(
-                                400, f"The path parameter '{name}' is also sent as a query "
-                                "parameter; in the New path format path parameters must not be "
-                                "repeated in the query.", param=name)
-            else:
-                path = "/".join(segments)
-                found = self._resolve(method, segments, query, ("new",))
-                if found is None:
-                    raise self._invalid_url(method, path)
-                route, params, _ = found
-                if not _is_asset(route):
-                    self._openai_auth(hdrs)
-                _check_ids(params)
-                handler_query, form = query, None
-            fault = Fault() if _is_asset(route) else self._fault(hdrs)
-            delay = self.config.latency + fault.latency
-            if fault.drop:
-                return EmuResponse(200, {"content-type": _JSON_CT}, _DROPPED, delay, drop=True)
-            if fault.is_error:
-                return self._error(fault_error(fault, self.config.fault_retry_after), meta, delay)
-            if fault.malformed:
-                return EmuResponse(200, {"content-type": _JSON_CT}, _MALFORMED, delay)
-            stream_mode = hdrs.get("x-emulator-stream", self.config.stream_mode).strip().lower()
-            if stream_mode not in ("incremental", "buffered"):
-                raise EmuError(400, "X-Emulator-Stream must be 'incremental' or 'buffered', got "
-                               f"{stream_mode!r}.", param="X-Emulator-Stream")
-            result = self._call(route, method, path, params, handler_query, hdrs, body, form)
-        except EmuError as exc:
-            return self._error(exc, meta, self.config.latency)
-        return self._success(result, meta, delay, stream_mode, fault)
+        if self.config.flavor == "lowcodeapi":
+            return self._lowcode_route(method, segments, query, hdrs, body)
+        path = "/".join(segments)
+        found = self._resolve(method, segments, query, ("new",))
+        if found is None:
+            raise self._invalid_url(method, path)
+        route, params, _ = found
+        if not _is_asset(route):
+            self._openai_auth(hdrs)
+        _check_ids(params)
+        return _Target(route, path, params, query)
+
+    def _lowcode_route(self, method: str, segments: list[str], query: dict[str, str],
+                       hdrs: dict[str, str], body: bytes | bytearray) -> _Target | EmuResponse:
+        """:meth:`_route` for the LowCodeAPI flavor: the ``/openai`` prefix, both path formats,
+        OpenAI-only routes unknown, uploads as one ``file`` part, ``api_token`` auth."""
+        if len(segments) < 3 or segments[0] or segments[1] != _LC_PREFIX[1:]:
+            return self._not_found()
+        segments = ["", *segments[2:]]
+        path = "/".join(segments)
+        found = self._resolve(method, segments, query, tuple(self.config.path_formats))
+        if (found is None or found[0].template.startswith(OPENAI_ONLY_PREFIXES)
+                or (method, found[0].template) in OPENAI_ONLY_ROUTES):
+            return self._not_found()
+        route, params, fmt = found
+        form = None
+        if (method, route.template) in UPLOAD_ROUTES:
+            form = self._lowcode_upload(route, hdrs, body)
+            if form is None:
+                return self._json(422, {"message": "File missing", "provider": "",
+                                        "error": {"code": 422}})
+        denied = (None if _is_asset(route) else
+                  self._lowcode_auth(method, _LC_PREFIX + path, query, hdrs))
+        if denied is not None:
+            return denied
+        _check_ids(params)
+        return _Target(route, path, params, _lowcode_handler_query(route, fmt, query), form)
+
+    def _injected(self, fault: Fault, meta: dict[str, str], delay: float) -> EmuResponse | None:
+        """The response a drawn fault puts in place of the route's: a dropped connection, an
+        error status or a malformed body; None for no fault (or latency alone)."""
+        if fault.drop:
+            return EmuResponse(200, {"content-type": _JSON_CT}, _DROPPED, delay, drop=True)
+        if fault.is_error:
+            return self._error(fault_error(fault, self.config.fault_retry_after), meta, delay)
+        if fault.malformed:
+            return EmuResponse(200, {"content-type": _JSON_CT}, _MALFORMED, delay)
+        return None
+
+    def _stream_mode(self, hdrs: dict[str, str]) -> str:
+        """``incremental`` or ``buffered``: the ``X-Emulator-Stream`` header, else the config."""
+        value = hdrs.get("x-emulator-stream")
+        mode = (self.config.stream_mode if value is None else value) or ""
+        mode = mode.strip().lower()
+        if mode not in ("incremental", "buffered"):
+            raise EmuError(400, "X-Emulator-Stream must be 'incremental' or 'buffered', got "
+                           f"{mode!r}.", param="X-Emulator-Stream")
+        return mode
 
     def _from_cassette(self, method: str, raw_path: str, query_pairs: list[tuple[str, str]],
                        hdrs: dict[str, str], body: bytes) -> EmuResponse | None:
@@ -481,7 +553,7 @@ class EmuApp:
         return (best[0], best[1], "new") if best else None
 
     def _call(self, route: Route, method: str, path: str, params: dict[str, str],
-              query: dict[str, str], headers: dict[str, str], body: bytes,
+              query: dict[str, str], headers: dict[str, str], body: bytes | bytearray,
               form: Any) -> Any:
         req = EmuRequest(method=method, path=path, path_params=params, query=query,
                          headers=headers, body=body, app=self)
@@ -523,7 +595,8 @@ class EmuApp:
             return self._json(200, {"status": "ok"})
         return None
 
-    def _lowcode_upload(self, route: Route, hdrs: dict[str, str], body: bytes) -> Any:
+    def _lowcode_upload(self, route: Route, hdrs: dict[str, str],
+                        body: bytes | bytearray) -> Any:
         """The parsed form when it has exactly one file part, named ``file``; else None."""
         from ._multipart import parse_multipart
 

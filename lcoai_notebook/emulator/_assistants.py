@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _threads
 from ._errors import invalid
 from ._router import EmuRequest
-from ._runs import active_run, thread_item, thread_record
+from ._runs import active_run, modify_thread_item, read_thread_item, thread_item, thread_record
 from ._store import check_metadata, list_page, opt_number, opt_str
 from ._threads import (
     add_message,
     assistant_record,
     assistants,
-    check_reasoning_effort,
-    check_response_format,
-    check_tools,
     make_message,
     new_thread,
     threads,
@@ -42,7 +40,7 @@ def _assistant_fields(app: Any, body: dict[str, Any], creating: bool) -> dict[st
         if name in body:
             out[name] = opt_str(body, name, max_len=limit)
     if "tools" in body:
-        out["tools"] = check_tools(body.get("tools"))
+        out["tools"] = _threads.check_tools(body.get("tools"))
     if "tool_resources" in body:
         out["tool_resources"] = tool_resources(body.get("tool_resources"))
     if "metadata" in body:
@@ -54,8 +52,8 @@ def _assistant_fields(app: Any, body: dict[str, Any], creating: bool) -> dict[st
         t = opt_number(body, "top_p", 0, 1)
         out["top_p"] = 1.0 if t is None else t
     if "response_format" in body:
-        out["response_format"] = check_response_format(body.get("response_format"))
-    effort = check_reasoning_effort(body)
+        out["response_format"] = _threads.check_response_format(body.get("response_format"))
+    effort = _threads.check_reasoning_effort(body)
     if effort is not None:
         out["reasoning_effort"] = effort
     return out
@@ -156,27 +154,17 @@ def list_messages(req: EmuRequest) -> dict[str, Any]:
                          include=(lambda m: m["run_id"] == run_id) if run_id else None)
 
 
-def _message(req: EmuRequest) -> dict[str, Any]:
-    return thread_item(req, "message")
-
-
 def get_message(req: EmuRequest) -> dict[str, Any]:
-    with req.app.lock:
-        return dict(_message(req))
+    return read_thread_item(req, "message", dict)
 
 
 def modify_message(req: EmuRequest) -> dict[str, Any]:
-    body = req.json()
-    with req.app.lock:
-        msg = _message(req)
-        if "metadata" in body:
-            msg["metadata"] = check_metadata(body.get("metadata"))
-        return dict(msg)
+    return modify_thread_item(req, "message", dict)
 
 
 def delete_message(req: EmuRequest) -> dict[str, Any]:
     with req.app.lock:
-        msg = _message(req)
+        msg = thread_item(req, "message")
         thread_record(req.app, req.path_params["thread_id"])["messages"].pop(msg["id"])
     return {"id": msg["id"], "object": "thread.message.deleted", "deleted": True}
 

@@ -384,7 +384,7 @@ def _stamp(t: float, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
-def _transcribe(req: EmuRequest, task: str) -> dict[str, Any] | Raw:
+def _transcribe(req: EmuRequest, task: str) -> dict[str, Any] | Raw | SSE:
     fields, files = req.form()
     model = fields.get("model")
     if model is None or model == "":
@@ -480,12 +480,12 @@ def _transcribe(req: EmuRequest, task: str) -> dict[str, Any] | Raw:
     return body
 
 
-def create_transcription(req: EmuRequest) -> dict[str, Any] | Raw:
+def create_transcription(req: EmuRequest) -> dict[str, Any] | Raw | SSE:
     """Transcribe the upload (json, text, srt, vtt or verbose_json), timed by its duration."""
     return _transcribe(req, "transcribe")
 
 
-def create_translation(req: EmuRequest) -> dict[str, Any] | Raw:
+def create_translation(req: EmuRequest) -> dict[str, Any] | Raw | SSE:
     """Translate the upload into English (same formats as transcriptions)."""
     return _transcribe(req, "translate")
 

@@ -17,12 +17,13 @@ from typing import Any
 
 from ._errors import invalid, missing
 from ._files import add_file, need_file
-from ._router import EmuRequest, strict_loads
+from ._router import EmuRequest
 from ._store import (
     Collection,
     check_metadata,
     collection,
     drop_none,
+    jsonl_objects,
     list_page,
     opt_str,
     steps_elapsed,
@@ -67,16 +68,9 @@ def _parse_input(content: bytes, endpoint: str) -> tuple[list[tuple[str, dict]],
         return requests, errors
     seen: set[str] = set()
     models: set[str] = set()
-    for i, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = strict_loads(line)
-        except ValueError:
-            err("invalid_json_line", f"Line {i} is not valid JSON.", i)
-            continue
-        if not isinstance(row, dict):
-            err("invalid_json_line", f"Line {i} is not a JSON object.", i)
+    for i, row in jsonl_objects(text):
+        if isinstance(row, str):  # the line is not a JSON object; ``row`` says why
+            err("invalid_json_line", f"Line {i} is {row}.", i)
             continue
         cid = row.get("custom_id")
         if not isinstance(cid, str) or not cid:
@@ -133,7 +127,8 @@ def _execute(app: Any, rec: dict[str, Any]) -> dict[str, Any]:
             usage["output"] += int(u.get("completion_tokens") or u.get("output_tokens") or 0)
             out_lines.append(json.dumps(line, separators=(",", ":")))
         else:
-            e = resp.get("error") if isinstance(resp.get("error"), dict) else {}
+            error = resp.get("error")
+            e = error if isinstance(error, dict) else {}
             line["error"] = {"code": e.get("code") or e.get("type") or "request_failed",
                              "message": e.get("message") or f"HTTP {status}"}
             err_lines.append(json.dumps(line, separators=(",", ":")))

@@ -12,12 +12,22 @@ size once.
 from __future__ import annotations
 
 import tempfile
-from typing import IO
+from typing import Protocol
 
 __all__ = ["SPOOL", "BodyReader", "declared_length"]
 
 #: Bytes of a body of unknown length kept in memory before the rest goes to a temporary file.
 SPOOL = 8 * 2**20
+
+
+class _Spool(Protocol):
+    """What the reader uses of ``tempfile.TemporaryFile()`` (a BufferedRandom on POSIX, a
+    wrapper on Windows; ``IO[bytes]`` would lack ``readinto``)."""
+
+    def write(self, data: bytes | bytearray, /) -> int: ...
+    def seek(self, offset: int, /) -> int: ...
+    def readinto(self, buffer: memoryview, /) -> int | None: ...
+    def close(self) -> None: ...
 
 
 def declared_length(value: str | None) -> int | None:
@@ -46,7 +56,7 @@ class BodyReader:
         self.over = False
         self._declared = declared
         self._buf = bytearray(declared) if declared else bytearray()
-        self._file: IO[bytes] | None = None
+        self._file: _Spool | None = None
 
     def feed(self, chunk: bytes) -> bool:
         """Add ``chunk``; False (and everything read is dropped) once the body passes the limit

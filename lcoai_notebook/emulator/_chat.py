@@ -28,6 +28,7 @@ import json
 import random
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ._cues import READ_LIMIT, Reading, content_text, read_conversation, topic_phrases
@@ -39,6 +40,7 @@ from ._stored_chat import remember
 from ._text import (
     check_bool,
     check_enum,
+    check_function_name,
     check_int,
     check_model,
     check_number,
@@ -158,11 +160,7 @@ def _check_tools(body: dict[str, Any]) -> tuple[list[dict[str, Any]], Any]:
         fn = t.get("function") if t.get("type", "function") == "function" else t.get("custom")
         if not isinstance(fn, dict):
             raise missing(f"tools[{i}].function")
-        if not isinstance(fn.get("name"), str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}",
-                                                                     fn["name"]):
-            raise invalid(f"Invalid 'tools[{i}].function.name': string does not match pattern. "
-                          "Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
-                          param=f"tools[{i}].function.name", code="invalid_value")
+        check_function_name(fn.get("name"), f"tools[{i}].function.name")
         params = fn.get("parameters")
         if params is not None and not isinstance(params, dict):
             raise type_error(f"tools[{i}].function.parameters", "an object", params)
@@ -341,9 +339,46 @@ def _choose_tool(tools: list[dict[str, Any]], choice: Any, text: str) -> dict[st
     return _tool_fn(tools[best])
 
 
+@dataclass
+class _Chat:
+    """A chat request past OpenAI's checks: what generation needs."""
+
+    model: str
+    msgs: list[dict[str, Any]]
+    n: int
+    temperature: float
+    seed: int | None
+    limit: int | None  # max_completion_tokens, else max_tokens
+    logprobs: bool
+    top_logprobs: int
+    stream: bool
+    include_usage: bool
+    stops: list[str]
+    tools: list[dict[str, Any]]
+    tool_choice: Any
+    response_format: dict[str, Any]
+
+
 def create_chat_completion(req: EmuRequest) -> dict[str, Any] | SSE:
     """Validate like OpenAI, then build ``n`` deterministic choices (JSON or SSE chunks)."""
     body = req.json()
+    chat = _check_request(req, body)
+    choices = _choices(req, chat)
+    usage = _usage(chat, choices)
+    head = {"id": req.app.new_id("chatcmpl-"), "created": req.app.now(), "model": chat.model,
+            "system_fingerprint": f"fp_{stable_hash('fp', chat.model) % 16**10:010x}",
+            "service_tier": "default"}
+    completion = _completion(head, usage, choices)
+    remember(req, body, completion)  # with store: true, kept for the stored routes
+    if chat.stream:
+        chunk = int((getattr(req.app.config, "extra", None) or {}).get("chat_chunk_chars", 4))
+        return SSE(_chunks(head, choices, usage if chat.include_usage else None,
+                           chat.include_usage, max(1, chunk)))
+    return completion
+
+
+def _check_request(req: EmuRequest, body: dict[str, Any]) -> _Chat:
+    """Every field checked as OpenAI checks them, in its order (the first error wins)."""
     model, row = check_model(req, body, ("chat",))
     unknown = sorted(set(body) - _FIELDS)
     if unknown:
@@ -365,94 +400,127 @@ def create_chat_completion(req: EmuRequest) -> dict[str, Any] | SSE:
                       "'logprobs' is true.", param="top_logprobs")
     stream = check_bool(body, "stream")
     stops = _check_stop(body)
-    so = body.get("stream_options")
-    if so is not None:
-        if not stream:
-            raise invalid("The 'stream_options' parameter is only allowed when 'stream' is "
-                          "enabled.", param="stream_options")
-        if not isinstance(so, dict):
-            raise type_error("stream_options", "an object", so)
-    include_usage = bool((so or {}).get("include_usage"))
+    include_usage = _check_stream_options(body, stream)
     if row.get("reasoning"):
-        if "max_tokens" in body and body["max_tokens"] is not None:
-            raise invalid("Unsupported parameter: 'max_tokens' is not supported with this model. "
-                          "Use 'max_completion_tokens' instead.", param="max_tokens",
-                          code="unsupported_parameter")
-        if temperature != 1.0:
-            raise invalid(f"Unsupported value: 'temperature' does not support "
-                          f"{body['temperature']} with this model. Only the default (1) value "
-                          "is supported.", param="temperature", code="unsupported_value")
-        check_enum(body, "reasoning_effort", ("minimal", "low", "medium", "high"))
+        _check_reasoning_model(body, temperature)
     tools, tool_choice = _check_tools(body)
-    rf = _check_response_format(body, msgs)
-    limit = max_completion if max_completion is not None else max_tokens
+    return _Chat(model=model, msgs=msgs, n=n, temperature=temperature, seed=seed,
+                 limit=max_completion if max_completion is not None else max_tokens,
+                 logprobs=want_logprobs, top_logprobs=top_logprobs or 0, stream=stream,
+                 include_usage=include_usage, stops=stops, tools=tools, tool_choice=tool_choice,
+                 response_format=_check_response_format(body, msgs))
 
+
+def _check_stream_options(body: dict[str, Any], stream: bool) -> bool:
+    """``stream_options`` (only with ``stream``); whether it asks for a final usage chunk."""
+    so = body.get("stream_options")
+    if so is None:
+        return False
+    if not stream:
+        raise invalid("The 'stream_options' parameter is only allowed when 'stream' is "
+                      "enabled.", param="stream_options")
+    if not isinstance(so, dict):
+        raise type_error("stream_options", "an object", so)
+    return bool(so.get("include_usage"))
+
+
+def _check_reasoning_model(body: dict[str, Any], temperature: float) -> None:
+    """What a reasoning model refuses: ``max_tokens``, a temperature other than 1; and its
+    ``reasoning_effort`` values."""
+    if "max_tokens" in body and body["max_tokens"] is not None:
+        raise invalid("Unsupported parameter: 'max_tokens' is not supported with this model. "
+                      "Use 'max_completion_tokens' instead.", param="max_tokens",
+                      code="unsupported_parameter")
+    if temperature != 1.0:
+        raise invalid(f"Unsupported value: 'temperature' does not support "
+                      f"{body['temperature']} with this model. Only the default (1) value "
+                      "is supported.", param="temperature", code="unsupported_value")
+    check_enum(body, "reasoning_effort", ("minimal", "low", "medium", "high"))
+
+
+def _choices(req: EmuRequest, chat: _Chat) -> list[dict[str, Any]]:
+    """The ``n`` choices, each from its own seeded generator: a tool call when the tools ask
+    for one, else text shaped by the response format, ``stop`` and the token limit."""
+    msgs = chat.msgs
     last = msgs[-1]
     user_text = next((_content_text(m.get("content")) for m in reversed(msgs)
                       if m.get("role") == "user"), _content_text(last.get("content")))
     user_text = user_text[-READ_LIMIT:]  # what the cues read (see _cues.READ_LIMIT)
-    key = (req.app.config.seed, model, seed, round(temperature, 3),
+    key = (req.app.config.seed, chat.model, chat.seed, round(chat.temperature, 3),
            [[m.get("role"), _content_text(m.get("content"))] for m in msgs],
-           _nonce(req.app, seed, temperature))
-    use_tool = bool(tools) and tool_choice != "none" and last.get("role") != "tool"
+           _nonce(req.app, chat.seed, chat.temperature))
+    use_tool = bool(chat.tools) and chat.tool_choice != "none" and last.get("role") != "tool"
     reading = read_conversation(msgs)
-    if rf["type"] != "text":
+    if chat.response_format["type"] != "text":
         # "Return JSON ..." is how the answer is wanted, not what it is about.
         reading.topics = [p for p in reading.topics if "json" not in p.lower()] or reading.topics
     n_words = _requested_words(user_text, req.app)
-
     choices = []
-    for i in range(n):
+    for i in range(chat.n):
         r = rng("chat", key, i)
         if use_tool:
-            fn = _choose_tool(tools, tool_choice, user_text)
-            args = _instance(fn.get("parameters") or {"type": "object", "properties": {}},
-                             r, user_text, "tools")
-            call = {"id": req.app.new_id("call_"), "type": "function",
-                    "function": {"name": fn["name"], "arguments": json.dumps(args)}}
-            choices.append({"content": None, "tool_calls": [call], "finish": "tool_calls",
-                            "tokens": count_tokens(fn["name"] + call["function"]["arguments"]),
-                            "logprobs": None})
+            choices.append(_tool_call_choice(req, chat, r, user_text))
             continue
         if last.get("role") == "tool":
             text = _tool_reply(msgs, reading, r)
         else:
-            text = compose_reply(reading, r, temperature=temperature, n_words=n_words)
-        if rf["type"] == "json_object":
-            text = json.dumps(json_object_reply(reading, r, temperature, text))
-        elif rf["type"] == "json_schema":
-            schema = rf["json_schema"].get("schema") or {"type": "object", "properties": {}}
-            text = json.dumps(_instance(schema, r, user_text, "response_format"))
-        text, finish = _apply_limits(text, stops, limit)
-        lps = _logprobs(text, rng("logprobs", key, i), top_logprobs or 0) if want_logprobs \
+            text = compose_reply(reading, r, temperature=chat.temperature, n_words=n_words)
+        text = _formatted(chat.response_format, text, reading, r, chat.temperature, user_text)
+        text, finish = _apply_limits(text, chat.stops, chat.limit)
+        lps = _logprobs(text, rng("logprobs", key, i), chat.top_logprobs) if chat.logprobs \
             else None
         choices.append({"content": text, "tool_calls": None, "finish": finish,
                         "tokens": count_tokens(text), "logprobs": lps})
+    return choices
 
-    prompt_tokens = _prompt_tokens(msgs, tools or None)
+
+def _tool_call_choice(req: EmuRequest, chat: _Chat, r: random.Random,
+                      user_text: str) -> dict[str, Any]:
+    """A choice that calls the chosen tool with arguments fitting its parameter schema."""
+    fn = _choose_tool(chat.tools, chat.tool_choice, user_text)
+    args = _instance(fn.get("parameters") or {"type": "object", "properties": {}},
+                     r, user_text, "tools")
+    call = {"id": req.app.new_id("call_"), "type": "function",
+            "function": {"name": fn["name"], "arguments": json.dumps(args)}}
+    return {"content": None, "tool_calls": [call], "finish": "tool_calls",
+            "tokens": count_tokens(fn["name"] + call["function"]["arguments"]),
+            "logprobs": None}
+
+
+def _formatted(rf: dict[str, Any], text: str, reading: Reading, r: random.Random,
+               temperature: float, user_text: str) -> str:
+    """The reply in the requested ``response_format``: as is, a JSON object, or an instance
+    of the JSON schema."""
+    if rf["type"] == "json_object":
+        return json.dumps(json_object_reply(reading, r, temperature, text))
+    if rf["type"] == "json_schema":
+        schema = rf["json_schema"].get("schema") or {"type": "object", "properties": {}}
+        return json.dumps(_instance(schema, r, user_text, "response_format"))
+    return text
+
+
+def _usage(chat: _Chat, choices: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``usage`` object: estimated prompt tokens and the choices' tokens."""
+    prompt_tokens = _prompt_tokens(chat.msgs, chat.tools or None)
     completion_tokens = sum(c["tokens"] for c in choices)
-    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-             "total_tokens": prompt_tokens + completion_tokens,
-             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-             "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
-                                           "accepted_prediction_tokens": 0,
-                                           "rejected_prediction_tokens": 0}}
-    head = {"id": req.app.new_id("chatcmpl-"), "created": req.app.now(), "model": model,
-            "system_fingerprint": f"fp_{stable_hash('fp', model) % 16**10:010x}",
-            "service_tier": "default"}
-    completion = {**head, "object": "chat.completion", "usage": usage, "choices": [
+    return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                                          "accepted_prediction_tokens": 0,
+                                          "rejected_prediction_tokens": 0}}
+
+
+def _completion(head: dict[str, Any], usage: dict[str, Any],
+                choices: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``chat.completion`` object of the choices."""
+    return {**head, "object": "chat.completion", "usage": usage, "choices": [
         {"index": i, "message": {"role": "assistant", "content": c["content"], "refusal": None,
                                  **({"tool_calls": c["tool_calls"]} if c["tool_calls"] else {}),
                                  "annotations": []},
          "logprobs": None if c["logprobs"] is None else {"content": c["logprobs"],
                                                          "refusal": None},
          "finish_reason": c["finish"]} for i, c in enumerate(choices)]}
-    remember(req, body, completion)  # with store: true, kept for the stored routes
-    if stream:
-        chunk = int((getattr(req.app.config, "extra", None) or {}).get("chat_chunk_chars", 4))
-        return SSE(_chunks(head, choices, usage if include_usage else None, include_usage,
-                           max(1, chunk)))
-    return completion
 
 
 def _chunks(head: dict[str, Any], choices: list[dict[str, Any]], usage: dict[str, Any] | None,

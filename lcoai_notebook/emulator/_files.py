@@ -70,7 +70,7 @@ def _expires_after(fields: dict[str, Any]) -> int | None:
     """``expires_after`` from form fields (``expires_after[anchor]``/``[seconds]`` as the SDK
     sends it, or one JSON-encoded field): the lifetime in seconds, or None."""
     anchor = _field(fields, "expires_after[anchor]")
-    seconds = _field(fields, "expires_after[seconds]")
+    seconds: Any = _field(fields, "expires_after[seconds]")  # any JSON: int() below judges it
     raw = _field(fields, "expires_after")
     if raw is not None and anchor is None and seconds is None:
         try:

@@ -20,11 +20,13 @@ from typing import Any
 
 from ._errors import invalid, missing
 from ._files import add_file, need_file
-from ._router import EmuRequest, strict_loads
+from ._router import EmuRequest
 from ._store import (
+    NOT_JSON,
     Collection,
     check_metadata,
     collection,
+    jsonl_objects,
     list_page,
     opt_int,
     opt_str,
@@ -179,16 +181,12 @@ def validate_training_file(content: bytes, method: str = "supervised",
         raise ValueError("The file is not UTF-8 text; a training file must be JSONL "
                          "(one JSON object per line).") from None
     examples = tokens = 0
-    for i, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = strict_loads(line)
-        except ValueError:
-            raise ValueError(f"Invalid file format: line {i} is not valid JSON; a training file "
-                             "must be JSONL (one JSON object per line).") from None
-        if not isinstance(row, dict):
-            raise ValueError(f"Invalid file format: line {i} is not a JSON object.")
+    for i, row in jsonl_objects(text):
+        if row == NOT_JSON:
+            raise ValueError(f"Invalid file format: line {i} is {NOT_JSON}; a training file "
+                             "must be JSONL (one JSON object per line).")
+        if isinstance(row, str):
+            raise ValueError(f"Invalid file format: line {i} is {row}.")
         where = f"Example {examples + 1} (line {i})"
         if method == "dpo":
             inp = row.get("input")

@@ -294,15 +294,26 @@ def _check_image(up: Upload, row: dict[str, Any], label: str, param: str) -> tup
     return size or (1024, 1024)
 
 
-def create_image_edit(req: EmuRequest) -> dict[str, Any]:
-    """Edit uploaded image(s) (parts ``image``/``image[]``, or ``file`` on LowCodeAPI)."""
+def _image_form(req: EmuRequest, default: str, ability: str) -> tuple[
+        dict[str, Any], dict[str, list[Upload]], str, dict[str, Any], list[Upload]]:
+    """Read the multipart form of an edit or a variation.
+
+    Returns its fields and files, the model (which must have ``ability``: ``"edits"`` or
+    ``"variations"``) with its row, and the input images (at least one is required).
+    """
     fields, files = req.form()
-    model, row = _model_row(req, fields.get("model"), "gpt-image-1.5")
-    if not row.get("edits"):
-        raise invalid(f"The model '{model}' does not support image edits.", param="model")
+    model, row = _model_row(req, fields.get("model"), default)
+    if not row.get(ability):
+        raise invalid(f"The model '{model}' does not support image {ability}.", param="model")
     images = _uploads(files, "image", "file")
     if not images:
         raise missing("image")
+    return fields, files, model, row, images
+
+
+def create_image_edit(req: EmuRequest) -> dict[str, Any]:
+    """Edit uploaded image(s) (parts ``image``/``image[]``, or ``file`` on LowCodeAPI)."""
+    fields, files, model, row, images = _image_form(req, "gpt-image-1.5", "edits")
     if len(images) > (16 if _gpt(row) else 1):
         raise invalid("Too many images: this model accepts "
                       f"{16 if _gpt(row) else 1}.", param="image")
@@ -327,13 +338,7 @@ def create_image_edit(req: EmuRequest) -> dict[str, Any]:
 
 def create_image_variation(req: EmuRequest) -> dict[str, Any]:
     """Variations of one square PNG (dall-e-2)."""
-    fields, files = req.form()
-    model, row = _model_row(req, fields.get("model"), "dall-e-2")
-    if not row.get("variations"):
-        raise invalid(f"The model '{model}' does not support image variations.", param="model")
-    images = _uploads(files, "image", "file")
-    if not images:
-        raise missing("image")
+    fields, _, model, row, images = _image_form(req, "dall-e-2", "variations")
     _check_image(images[0], row, "image", "image")
     opts = _common(req, fields, model, row, coerce=True)
     digest = stable_hash(images[0].content)

@@ -19,9 +19,14 @@ def model_object(row: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
-def _not_found(model: str) -> EmuError:
-    return EmuError(404, f"The model `{model}` does not exist or you do not have access to it.",
-                    param="model", code="model_not_found")
+def _model_row(req: EmuRequest) -> tuple[str, dict[str, Any]]:
+    """The path's model id and its row, or the 404 ``model_not_found``; call under the lock."""
+    model = req.path_params["model"]
+    row = req.app.models.get(model)
+    if row is None:
+        raise EmuError(404, f"The model `{model}` does not exist or you do not have access to "
+                       "it.", param="model", code="model_not_found")
+    return model, row
 
 
 def list_models(req: EmuRequest) -> dict[str, Any]:
@@ -31,20 +36,14 @@ def list_models(req: EmuRequest) -> dict[str, Any]:
 
 
 def retrieve_model(req: EmuRequest) -> dict[str, Any]:
-    model = req.path_params["model"]
     with req.app.lock:
-        row = req.app.models.get(model)
-    if row is None:
-        raise _not_found(model)
+        _, row = _model_row(req)
     return model_object(row)
 
 
 def delete_model(req: EmuRequest) -> dict[str, Any]:
-    model = req.path_params["model"]
     with req.app.lock:
-        row = req.app.models.get(model)
-        if row is None:
-            raise _not_found(model)
+        model, _ = _model_row(req)
         if not model.startswith("ft:"):
             # Base models belong to OpenAI ("system"): the caller lacks the permission.
             raise EmuError(403, f"You have insufficient permissions to delete the model "

@@ -108,7 +108,9 @@ def _raw_parts(boundary: bytes, body: bytes | bytearray) -> list[_Part]:
         "on_header_end": on_header_end, "on_end": on_end,
     })
     try:
-        parser.write(body)
+        # python-multipart annotates bytes but only indexes, slices and searches the buffer, so
+        # a bytearray works; converting it would copy the whole body (and lose the views above).
+        parser.write(body)  # pyright: ignore[reportArgumentType]
         parser.finalize()
     except MultipartParseError as exc:
         raise _bad(str(exc.args[0]) if exc.args else "malformed body.") from None
@@ -123,16 +125,8 @@ def _typed_parts(parts: list[_Part]) -> tuple[dict[str, Any], dict[str, list[Upl
     fields: dict[str, Any] = {}
     files: dict[str, list[Upload]] = {}
     for headers, pieces in parts:
-        data = pieces[0].tobytes() if len(pieces) == 1 and isinstance(
-            pieces[0], memoryview) else b"".join(pieces)
-        pieces.clear()
-        disposition, dparams = parse_options_header(headers.get(b"content-disposition", b""))
-        if disposition != b"form-data" or b"name" not in dparams:
-            raise _bad("a part has no Content-Disposition form-data name.")
-        try:
-            raw_name = dparams[b"name"].decode("utf-8")
-        except UnicodeDecodeError:
-            raise _bad("a part name is not UTF-8.") from None
+        data = _joined(pieces)
+        raw_name, dparams = _part_name(headers)
         is_list = raw_name.endswith("[]")
         name = raw_name[:-2] if is_list else raw_name
         if b"filename" in dparams:
@@ -145,12 +139,38 @@ def _typed_parts(parts: list[_Part]) -> tuple[dict[str, Any], dict[str, list[Upl
             value = data.decode("utf-8")
         except UnicodeDecodeError:
             raise _bad(f"the field {raw_name!r} is not UTF-8 text.") from None
-        if is_list:
-            existing = fields.get(name)
-            if isinstance(existing, list):
-                existing.append(value)
-            else:
-                fields[name] = [value]
-        else:
-            fields[name] = value
+        _add_field(fields, name, value, is_list)
     return fields, files
+
+
+def _joined(pieces: list[Any]) -> bytes:
+    """A part's data as one bytes object; the pieces are let go."""
+    data = pieces[0].tobytes() if len(pieces) == 1 and isinstance(
+        pieces[0], memoryview) else b"".join(pieces)
+    pieces.clear()
+    return data
+
+
+def _part_name(headers: dict[bytes, bytes]) -> tuple[str, dict[bytes, bytes]]:
+    """The part's form-data name as sent (brackets kept) and its Content-Disposition
+    parameters, or a 400."""
+    disposition, dparams = parse_options_header(headers.get(b"content-disposition", b""))
+    if disposition != b"form-data" or b"name" not in dparams:
+        raise _bad("a part has no Content-Disposition form-data name.")
+    try:
+        return dparams[b"name"].decode("utf-8"), dparams
+    except UnicodeDecodeError:
+        raise _bad("a part name is not UTF-8.") from None
+
+
+def _add_field(fields: dict[str, Any], name: str, value: str, is_list: bool) -> None:
+    """Store a text field: a ``name[]`` field collects every value in a list, any other
+    keeps its last value."""
+    if not is_list:
+        fields[name] = value
+        return
+    existing = fields.get(name)
+    if isinstance(existing, list):
+        existing.append(value)
+    else:
+        fields[name] = [value]

@@ -279,8 +279,10 @@ def _input_items(app: Any, raw: Any) -> list[dict[str, Any]]:
             items.append({"id": item.get("id") or app.new_id("rs_"), "type": "reasoning",
                           "summary": list(item.get("summary") or [])})
         elif kind == "item_reference":
+            item_id = item.get("id")
             with app.lock:
-                found = known.get(item.get("id"))
+                # An id that is not a string names no stored item (and may not even hash).
+                found = known.get(item_id) if isinstance(item_id, str) else None
             if found is None:
                 raise not_found(f"Item with id '{item.get('id')}' not found.", param=p)
             items.append(found)
@@ -369,8 +371,8 @@ def _generate(req: EmuRequest, body: dict[str, Any], model: str, row: dict[str, 
     msgs = _messages(instructions, context + items)
     question = next((m["content"] for m in reversed(msgs)
                      if m["role"] == "user" and isinstance(m["content"], str)), "")
-    effort = reasoning["effort"]
-    think = bool(row.get("reasoning")) and effort not in (None, "none")
+    effort: str = reasoning["effort"] or "none"
+    think = bool(row.get("reasoning")) and effort != "none"
     reasoning_tokens = 0
     if think:
         base = _REASONING_TOKENS[effort]
@@ -395,16 +397,15 @@ def _generate(req: EmuRequest, body: dict[str, Any], model: str, row: dict[str, 
             "name": fmt["name"], "schema": fmt["schema"], "strict": fmt["strict"]}}
     output: list[dict[str, Any]] = []
     incomplete = None
-    remaining = None if limit is None else limit - reasoning_tokens
-    if remaining is not None and remaining < 1:
+    if limit is not None and limit - reasoning_tokens < 1:
         # The budget went on reasoning: no answer, as the service reports it.
         reasoning_tokens = limit
         choice = None
         incomplete = "max_output_tokens"
         result = _chat(app, {**chat, "max_completion_tokens": 1})
     else:
-        if remaining is not None:
-            chat["max_completion_tokens"] = remaining
+        if limit is not None:
+            chat["max_completion_tokens"] = limit - reasoning_tokens
         result = _chat(app, chat)
         choice = result["choices"][0]
     message = (choice or {}).get("message") or {}

@@ -35,6 +35,12 @@ from ._router import Route, RouteHandler, compile_routes
 
 __all__ = ["ROUTES", "ROUTE_TABLE"]
 
+# Long templates' common stems, so that every row below fits on one line.
+_MESSAGE = "/v1/threads/{thread_id}/messages/{message_id}"
+_RUN = "/v1/threads/{thread_id}/runs/{run_id}"
+_STORE = "/v1/vector_stores/{vector_store_id}"
+_FILE_BATCH = _STORE + "/file_batches/{batch_id}"
+
 ROUTE_TABLE: list[tuple[str, str, RouteHandler]] = [
     # -- models
     ("GET", "/v1/models", _models_routes.list_models),
@@ -85,44 +91,37 @@ ROUTE_TABLE: list[tuple[str, str, RouteHandler]] = [
     ("DELETE", "/v1/threads/{thread_id}", _assistants.delete_thread),
     ("POST", "/v1/threads/{thread_id}/messages", _assistants.create_message),
     ("GET", "/v1/threads/{thread_id}/messages", _assistants.list_messages),
-    ("GET", "/v1/threads/{thread_id}/messages/{message_id}", _assistants.get_message),
-    ("POST", "/v1/threads/{thread_id}/messages/{message_id}", _assistants.modify_message),
-    ("DELETE", "/v1/threads/{thread_id}/messages/{message_id}", _assistants.delete_message),
+    ("GET", _MESSAGE, _assistants.get_message),
+    ("POST", _MESSAGE, _assistants.modify_message),
+    ("DELETE", _MESSAGE, _assistants.delete_message),
     # -- runs and run steps (beta)
     ("POST", "/v1/threads/{thread_id}/runs", _runs.create_run),
     ("POST", "/v1/threads/runs", _runs.create_thread_and_run),
     ("GET", "/v1/threads/{thread_id}/runs", _runs.list_runs),
-    ("GET", "/v1/threads/{thread_id}/runs/{run_id}", _runs.get_run),
-    ("POST", "/v1/threads/{thread_id}/runs/{run_id}", _runs.modify_run),
-    ("POST", "/v1/threads/{thread_id}/runs/{run_id}/cancel", _runs.cancel_run),
-    ("POST", "/v1/threads/{thread_id}/runs/{run_id}/submit_tool_outputs",
-     _runs.submit_tool_outputs),
-    ("GET", "/v1/threads/{thread_id}/runs/{run_id}/steps", _runs.list_run_steps),
-    ("GET", "/v1/threads/{thread_id}/runs/{run_id}/steps/{step_id}", _runs.get_run_step),
+    ("GET", _RUN, _runs.get_run),
+    ("POST", _RUN, _runs.modify_run),
+    ("POST", _RUN + "/cancel", _runs.cancel_run),
+    ("POST", _RUN + "/submit_tool_outputs", _runs.submit_tool_outputs),
+    ("GET", _RUN + "/steps", _runs.list_run_steps),
+    ("GET", _RUN + "/steps/{step_id}", _runs.get_run_step),
     # -- vector stores (beta)
     ("POST", "/v1/vector_stores", _vector_stores.create_vector_store),
     ("GET", "/v1/vector_stores", _vector_stores.list_vector_stores),
-    ("GET", "/v1/vector_stores/{vector_store_id}", _vector_stores.get_vector_store),
-    ("POST", "/v1/vector_stores/{vector_store_id}", _vector_stores.modify_vector_store),
-    ("DELETE", "/v1/vector_stores/{vector_store_id}", _vector_stores.delete_vector_store),
-    ("POST", "/v1/vector_stores/{vector_store_id}/files", _vector_stores.create_vector_store_file),
-    ("GET", "/v1/vector_stores/{vector_store_id}/files", _vector_stores.list_vector_store_files),
-    ("GET", "/v1/vector_stores/{vector_store_id}/files/{file_id}",
-     _vector_stores.get_vector_store_file),
-    ("DELETE", "/v1/vector_stores/{vector_store_id}/files/{file_id}",
-     _vector_stores.delete_vector_store_file),
-    ("POST", "/v1/vector_stores/{vector_store_id}/file_batches",
-     _vector_stores.create_vector_store_file_batch),
-    ("GET", "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}",
-     _vector_stores.get_vector_store_file_batch),
-    ("POST", "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel",
-     _vector_stores.cancel_vector_store_file_batch),
-    ("GET", "/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/files",
-     _vector_stores.list_vector_store_file_batch_files),
+    ("GET", _STORE, _vector_stores.get_vector_store),
+    ("POST", _STORE, _vector_stores.modify_vector_store),
+    ("DELETE", _STORE, _vector_stores.delete_vector_store),
+    ("POST", _STORE + "/files", _vector_stores.create_vector_store_file),
+    ("GET", _STORE + "/files", _vector_stores.list_vector_store_files),
+    ("GET", _STORE + "/files/{file_id}", _vector_stores.get_vector_store_file),
+    ("DELETE", _STORE + "/files/{file_id}", _vector_stores.delete_vector_store_file),
+    ("POST", _STORE + "/file_batches", _vector_stores.create_vector_store_file_batch),
+    ("GET", _FILE_BATCH, _vector_stores.get_vector_store_file_batch),
+    ("POST", _FILE_BATCH + "/cancel", _vector_stores.cancel_vector_store_file_batch),
+    ("GET", _FILE_BATCH + "/files", _vector_stores.list_vector_store_file_batch_files),
     # -- legacy completions
     ("POST", "/v1/completions", _completions.create_completion),
     # -- vector store search
-    ("POST", "/v1/vector_stores/{vector_store_id}/search", _vector_search.search_vector_store),
+    ("POST", _STORE + "/search", _vector_search.search_vector_store),
     # -- uploads
     ("POST", "/v1/uploads", _uploads.create_upload),
     ("POST", "/v1/uploads/{upload_id}/parts", _uploads.add_upload_part),

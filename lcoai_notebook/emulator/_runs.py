@@ -18,6 +18,7 @@ stop at once and answered as the Assistants event stream (``thread.run.created``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ._errors import invalid, missing
@@ -44,7 +45,8 @@ from ._threads import (
     threads,
 )
 
-__all__ = ["active_run", "advance_thread", "run_status", "thread_item", "thread_record"]
+__all__ = ["active_run", "advance_thread", "modify_thread_item", "read_thread_item", "run_status",
+           "thread_item", "thread_record"]
 
 _TERMINAL = ("cancelled", "failed", "completed", "incomplete", "expired")
 _MAX_TOOL_ROUNDS = 5
@@ -420,22 +422,37 @@ def thread_item(req: EmuRequest, kind: str) -> dict[str, Any]:
     return thread[f"{kind}s"].need(req.path_params[param], kind, param=param)
 
 
+def read_thread_item(req: EmuRequest, kind: str,
+                     render: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+    """The GET route of a thread's ``message`` or ``run``: the rendered record."""
+    with req.app.lock:
+        return render(thread_item(req, kind))
+
+
+def modify_thread_item(req: EmuRequest, kind: str,
+                       render: Callable[[dict[str, Any]], dict[str, Any]],
+                       obj_of: Callable[[dict[str, Any]], dict[str, Any]] = lambda rec: rec,
+                       ) -> dict[str, Any]:
+    """The modify route of a thread's ``message`` or ``run``: only ``metadata`` changes (on
+    ``obj_of(record)``, the public object); returns the rendered record."""
+    body = req.json()
+    with req.app.lock:
+        rec = thread_item(req, kind)
+        if "metadata" in body:
+            obj_of(rec)["metadata"] = check_metadata(body.get("metadata"))
+        return render(rec)
+
+
 def _run(req: EmuRequest) -> dict[str, Any]:
     return thread_item(req, "run")
 
 
 def get_run(req: EmuRequest) -> dict[str, Any]:
-    with req.app.lock:
-        return _public(_run(req))
+    return read_thread_item(req, "run", _public)
 
 
 def modify_run(req: EmuRequest) -> dict[str, Any]:
-    body = req.json()
-    with req.app.lock:
-        rec = _run(req)
-        if "metadata" in body:
-            rec["obj"]["metadata"] = check_metadata(body.get("metadata"))
-        return _public(rec)
+    return modify_thread_item(req, "run", _public, obj_of=lambda rec: rec["obj"])
 
 
 def cancel_run(req: EmuRequest) -> dict[str, Any]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
+from .._serve import ThreadedServer
 from ._app import EmuApp, EmuResponse
 from ._body import BodyReader, declared_length
 
@@ -216,65 +215,17 @@ class _ASGIShell:
                 pass
 
 
-class EmuServer:
+class EmuServer(ThreadedServer):
     """Serve an :class:`EmuApp` on ``127.0.0.1:port`` (0 = an ephemeral port) in a thread."""
 
     def __init__(self, app: EmuApp, port: int = 0, host: str = "127.0.0.1") -> None:
+        super().__init__(_ASGIShell(app), host, port, name="lcoai-emulator",
+                         what="the emulator server")
         self.app = app
-        self.host = host
         # The name it was started with is served too (see EmuApp._check_host).
         app.allowed_hosts.add(host.strip("[]").lower())
-        self.requested_port = port
-        self.port: int | None = None
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
-        self._sock: socket.socket | None = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def start(self, timeout: float = 10.0) -> int:
         """Start serving; returns the bound port."""
-        import uvicorn
-
-        if self.running:
-            return self.port  # type: ignore[return-value]
         _install_filter()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((self.host, self.requested_port))
-        except OSError:
-            sock.close()
-            raise
-        self._sock = sock
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            _ASGIShell(self.app), http="h11", loop="asyncio", ws="none", lifespan="off",
-            interface="asgi3", log_config=None, access_log=False, timeout_graceful_shutdown=2,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name=f"lcoai-emulator-{self.port}", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the emulator server did not start on {self.host}:{self.port}")
-            time.sleep(0.005)
-        return self.port
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop serving and wait for the server thread to end."""
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                self._server.force_exit = True
-                self._thread.join(timeout)
-        if self._sock is not None:
-            self._sock.close()
-        self._server = self._thread = self._sock = None
+        return super().start(timeout)

@@ -11,13 +11,15 @@ and works out its state from the elapsed time whenever it is read (:func:`steps_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal, overload
 
 from ._errors import EmuError, invalid, not_found
+from ._router import strict_loads
+from ._text import check_length
 
 __all__ = [
-    "Collection", "check_metadata", "collection", "list_page", "opt_bool", "opt_int",
+    "NOT_JSON", "Collection", "check_metadata", "collection", "list_page", "opt_bool", "opt_int",
     "opt_number", "opt_str", "query_int", "steps_elapsed",
 ]
 
@@ -85,11 +87,35 @@ def query_int(query: dict[str, str], name: str, default: int, lo: int, hi: int) 
     return value
 
 
+#: What :func:`jsonl_objects` gives for a line that does not parse.
+NOT_JSON = "not valid JSON"
+
+
+def jsonl_objects(text: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """``(line number, object)`` for each non-blank line of JSONL ``text``, counted from 1; in
+    place of the object, why there is none: :data:`NOT_JSON` or ``"not a JSON object"``."""
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = strict_loads(line)
+        except ValueError:
+            yield i, NOT_JSON
+            continue
+        yield i, row if isinstance(row, dict) else "not a JSON object"
+
+
 def _type_error(name: str, expected: str, value: Any) -> EmuError:
     return invalid(f"Invalid type for '{name}': expected {expected}, but got "
                    f"{type(value).__name__} instead.", param=name, code="invalid_type")
 
 
+@overload  # a required field is returned or refused: the type checker is told so
+def opt_str(body: dict[str, Any], name: str, *, max_len: int | None = ...,
+            required: Literal[True]) -> str: ...
+@overload
+def opt_str(body: dict[str, Any], name: str, *, max_len: int | None = ...,
+            required: bool = ...) -> str | None: ...
 def opt_str(body: dict[str, Any], name: str, *, max_len: int | None = None,
             required: bool = False) -> str | None:
     """A string field (None when absent/null), type- and length-checked."""
@@ -101,14 +127,7 @@ def opt_str(body: dict[str, Any], name: str, *, max_len: int | None = None,
         return None
     if not isinstance(value, str):
         raise _type_error(name, "a string", value)
-    if required and not value:
-        raise invalid(f"Invalid '{name}': empty string. Expected a string with minimum length 1, "
-                      "but got an empty string instead.", param=name, code="empty_string")
-    if max_len is not None and len(value) > max_len:
-        raise invalid(f"Invalid '{name}': string too long. Expected a string with maximum length "
-                      f"{max_len}, but got a string with length {len(value)} instead.",
-                      param=name, code="string_above_max_length")
-    return value
+    return check_length(name, value, nonempty=required, max_length=max_len)
 
 
 def opt_int(body: dict[str, Any], name: str, lo: int | None = None,

@@ -17,14 +17,15 @@ import hashlib
 import json
 import random
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Literal, overload
 
 from ._errors import EmuError, invalid, missing
 
 __all__ = [
-    "MISSING_MODEL", "check_bool", "check_enum", "check_int", "check_model", "check_number",
-    "check_str", "compose", "count_tokens", "keywords", "rng", "rx", "stable_hash", "words_of",
+    "MISSING_MODEL", "check_bool", "check_enum", "check_function_name", "check_int",
+    "check_length", "check_model", "check_number", "check_str", "compose", "count_tokens",
+    "keywords", "rng", "rx", "stable_hash", "words_of",
 ]
 
 _MISSING = object()
@@ -184,21 +185,18 @@ def compose(r: random.Random, about: str, n_words: int, *, temperature: float = 
 
 
 # --------------------------------------------------------------------------- validation
+#: JSON types as OpenAI's errors name them (bool before int: a bool is an int in Python).
+_TYPE_NAMES: tuple[tuple[type, str], ...] = (
+    (bool, "a boolean"), (int, "an integer"), (float, "a decimal"), (str, "a string"),
+    (list, "an array"), (dict, "an object"))
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a decimal"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
+    for kind, name in _TYPE_NAMES:
+        if isinstance(value, kind):
+            return name
     return type(value).__name__
 
 
@@ -217,6 +215,18 @@ def _get(body: dict[str, Any], name: str, required: bool) -> Any:
     return value
 
 
+# The overloads tell the type checker what the checks guarantee: a value is returned when the
+# field is required or has a default.
+@overload
+def check_str(body: dict[str, Any], name: str, *, required: Literal[True],
+              default: str | None = ..., max_length: int | None = ...,
+              nonempty: bool = ...) -> str: ...
+@overload
+def check_str(body: dict[str, Any], name: str, *, required: bool = ..., default: str,
+              max_length: int | None = ..., nonempty: bool = ...) -> str: ...
+@overload
+def check_str(body: dict[str, Any], name: str, *, required: bool = ..., default: None = ...,
+              max_length: int | None = ..., nonempty: bool = ...) -> str | None: ...
 def check_str(body: dict[str, Any], name: str, *, required: bool = False,
               default: str | None = None, max_length: int | None = None,
               nonempty: bool = False) -> str | None:
@@ -226,6 +236,11 @@ def check_str(body: dict[str, Any], name: str, *, required: bool = False,
         return default
     if not isinstance(value, str):
         raise type_error(name, "a string", value)
+    return check_length(name, value, nonempty=nonempty, max_length=max_length)
+
+
+def check_length(name: str, value: str, *, nonempty: bool, max_length: int | None) -> str:
+    """``value``, or OpenAI's 400 for an empty (when ``nonempty``) or too long string."""
     if nonempty and not value:
         raise invalid(f"Invalid '{name}': empty string. Expected a string with minimum length 1, "
                       "but got an empty string instead.", param=name, code="empty_string")
@@ -233,6 +248,18 @@ def check_str(body: dict[str, Any], name: str, *, required: bool = False,
         raise invalid(f"Invalid '{name}': string too long. Expected a string with maximum length "
                       f"{max_length}, but got a string with length {len(value)} instead.",
                       param=name, code="string_above_max_length")
+    return value
+
+
+_FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def check_function_name(value: Any, param: str) -> str:
+    """A tool's function name (1 to 64 letters, digits, ``_`` or ``-``), or OpenAI's 400."""
+    if not isinstance(value, str) or not _FUNCTION_NAME.fullmatch(value):
+        raise invalid(f"Invalid '{param}': string does not match pattern. Expected a string that "
+                      "matches the pattern '^[a-zA-Z0-9_-]+$'.", param=param,
+                      code="invalid_value")
     return value
 
 
@@ -262,6 +289,16 @@ def check_bool(body: dict[str, Any], name: str, default: bool = False) -> bool:
     return value
 
 
+@overload
+def check_int(body: dict[str, Any], name: str, *, default: int, lo: int | None = None,
+              hi: int | None = None, required: bool = False, coerce: bool = False) -> int: ...
+@overload
+def check_int(body: dict[str, Any], name: str, *, default: None = None, lo: int | None = None,
+              hi: int | None = None, required: Literal[True], coerce: bool = False) -> int: ...
+@overload
+def check_int(body: dict[str, Any], name: str, *, default: None = None, lo: int | None = None,
+              hi: int | None = None, required: bool = False,
+              coerce: bool = False) -> int | None: ...
 def check_int(body: dict[str, Any], name: str, *, default: int | None = None,
               lo: int | None = None, hi: int | None = None, required: bool = False,
               coerce: bool = False) -> int | None:
@@ -269,21 +306,12 @@ def check_int(body: dict[str, Any], name: str, *, default: int | None = None,
     value = _get(body, name, required)
     if value is _MISSING:
         return default
-    if coerce and isinstance(value, str):
-        try:
-            value = int(value)
-        except ValueError:
-            pass
+    value = _coerced(value, coerce, int)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise type_error(name, "an integer", value)
-    if lo is not None and value < lo:
-        raise invalid(f"Invalid '{name}': integer below minimum value. Expected a value >= {lo}, "
-                      f"but got {value} instead.", param=name, code="integer_below_min_value")
-    if hi is not None and value > hi:
-        raise invalid(f"Invalid '{name}': integer above maximum value. Expected a value <= {hi}, "
-                      f"but got {value} instead.", param=name, code="integer_above_max_value")
+    _check_bounds(name, value, lo, hi, "integer", str)
     return value
 
 
@@ -291,6 +319,13 @@ def _fmt_num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
+@overload
+def check_number(body: dict[str, Any], name: str, *, default: float, lo: float | None = None,
+                 hi: float | None = None, coerce: bool = False) -> float: ...
+@overload
+def check_number(body: dict[str, Any], name: str, *, default: None = None,
+                 lo: float | None = None, hi: float | None = None,
+                 coerce: bool = False) -> float | None: ...
 def check_number(body: dict[str, Any], name: str, *, default: float | None = None,
                  lo: float | None = None, hi: float | None = None,
                  coerce: bool = False) -> float | None:
@@ -298,22 +333,34 @@ def check_number(body: dict[str, Any], name: str, *, default: float | None = Non
     value = _get(body, name, False)
     if value is _MISSING:
         return default
-    if coerce and isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            pass
+    value = _coerced(value, coerce, float)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise type_error(name, "a number", value)
-    if lo is not None and value < lo:
-        raise invalid(f"Invalid '{name}': decimal below minimum value. Expected a value >= "
-                      f"{_fmt_num(lo)}, but got {_fmt_num(value)} instead.", param=name,
-                      code="decimal_below_min_value")
-    if hi is not None and value > hi:
-        raise invalid(f"Invalid '{name}': decimal above maximum value. Expected a value <= "
-                      f"{_fmt_num(hi)}, but got {_fmt_num(value)} instead.", param=name,
-                      code="decimal_above_max_value")
+    _check_bounds(name, value, lo, hi, "decimal", _fmt_num)
     return float(value)
+
+
+def _coerced(value: Any, coerce: bool, convert: Callable[[str], Any]) -> Any:
+    """``convert(value)`` for a string when ``coerce`` is set and it converts; else ``value``."""
+    if coerce and isinstance(value, str):
+        try:
+            return convert(value)
+        except ValueError:
+            pass
+    return value
+
+
+def _check_bounds(name: str, value: float, lo: float | None, hi: float | None, kind: str,
+                  shown: Callable[[float], str]) -> None:
+    """OpenAI's 400 for a ``kind`` ("integer" or "decimal") outside ``[lo, hi]``."""
+    if lo is not None and value < lo:
+        raise invalid(f"Invalid '{name}': {kind} below minimum value. Expected a value >= "
+                      f"{shown(lo)}, but got {shown(value)} instead.", param=name,
+                      code=f"{kind}_below_min_value")
+    if hi is not None and value > hi:
+        raise invalid(f"Invalid '{name}': {kind} above maximum value. Expected a value <= "
+                      f"{shown(hi)}, but got {shown(value)} instead.", param=name,
+                      code=f"{kind}_above_max_value")
 
 
 def _quote_list(values: Iterable[str]) -> str:
@@ -326,6 +373,15 @@ def enum_error(name: str, value: Any, allowed: Sequence[str]) -> EmuError:
                    param=name, code="invalid_value")
 
 
+@overload
+def check_enum(body: dict[str, Any], name: str, allowed: Sequence[str], *,
+               default: str | None = ..., required: Literal[True]) -> str: ...
+@overload
+def check_enum(body: dict[str, Any], name: str, allowed: Sequence[str], *, default: str,
+               required: bool = ...) -> str: ...
+@overload
+def check_enum(body: dict[str, Any], name: str, allowed: Sequence[str], *,
+               default: None = ..., required: bool = ...) -> str | None: ...
 def check_enum(body: dict[str, Any], name: str, allowed: Sequence[str], *,
                default: str | None = None, required: bool = False) -> str | None:
     """A string field that must be one of ``allowed``."""

@@ -108,7 +108,7 @@ def _add_file(app: Any, store: dict[str, Any], file_id: str, chunking: dict[str,
 
 
 def _store_object(app: Any, store: dict[str, Any]) -> dict[str, Any]:
-    counts = dict.fromkeys(_FILE_STATUSES, 0)
+    counts: dict[str, int] = dict.fromkeys(_FILE_STATUSES, 0)
     usage = 0
     for frec in store["files"].values():
         st = _file_status(app, frec)
@@ -211,12 +211,18 @@ def create_vector_store_file(req: EmuRequest) -> dict[str, Any]:
         return _file_object(req.app, frec)
 
 
-def list_vector_store_files(req: EmuRequest) -> dict[str, Any]:
+def _status_filter(req: EmuRequest) -> str | None:
+    """The ``filter`` query parameter of the file listings: one file status, or None for all."""
     wanted = req.query.get("filter") or None
     if wanted is not None and wanted not in _FILE_STATUSES:
         raise invalid(f"Invalid value for 'filter': {wanted!r}. Supported values are: "
                       f"{', '.join(repr(s) for s in _FILE_STATUSES)}.", param="filter",
                       code="invalid_value")
+    return wanted
+
+
+def list_vector_store_files(req: EmuRequest) -> dict[str, Any]:
+    wanted = _status_filter(req)
     app = req.app
     with app.lock:
         return list_page(_store(req)["files"], req.query, lambda f: _file_object(app, f),
@@ -249,7 +255,7 @@ def _batch_files(store: dict[str, Any], batch: dict[str, Any]) -> list[dict[str,
 
 
 def _batch_object(app: Any, store: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
-    counts = dict.fromkeys(_FILE_STATUSES, 0)
+    counts: dict[str, int] = dict.fromkeys(_FILE_STATUSES, 0)
     for frec in _batch_files(store, batch):
         counts[_file_status(app, frec)] += 1
     obj = dict(batch["obj"])
@@ -342,11 +348,7 @@ def cancel_vector_store_file_batch(req: EmuRequest) -> dict[str, Any]:
 
 
 def list_vector_store_file_batch_files(req: EmuRequest) -> dict[str, Any]:
-    wanted = req.query.get("filter") or None
-    if wanted is not None and wanted not in _FILE_STATUSES:
-        raise invalid(f"Invalid value for 'filter': {wanted!r}. Supported values are: "
-                      f"{', '.join(repr(s) for s in _FILE_STATUSES)}.", param="filter",
-                      code="invalid_value")
+    wanted = _status_filter(req)
     app = req.app
     with app.lock:
         store, batch = _batch(req)

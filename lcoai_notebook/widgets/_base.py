@@ -23,7 +23,8 @@ from ._errors import describe, retry_after_seconds
 from ._runner import Runner, Stopped, running_loop
 from ._style import CSS
 
-__all__ = ["Panel", "Throttle", "default_client", "escape"]
+__all__ = ["Panel", "Throttle", "check_model_name", "default_client", "escape",
+           "model_picker", "picked"]
 
 #: Visible retries a panel makes on a rate limit (after the client's own), and the first wait.
 PANEL_RETRIES = 2
@@ -33,6 +34,36 @@ _FIRST_WAIT = 2.0
 def escape(text: Any) -> str:
     """Text as HTML-escaped text (quotes too)."""
     return html.escape("" if text is None else str(text), quote=True)
+
+
+def check_model_name(model: Any, example: str) -> str:
+    """``model`` if it is a non-empty str, else a TypeError naming ``model`` (with ``example``)."""
+    if not isinstance(model, str) or not model:
+        raise TypeError(f"model must be a non-empty str (e.g. {example!r}), got {model!r}")
+    return model
+
+
+def model_picker(models: list[str], model: str) -> widgets.Dropdown:
+    """The "Model" dropdown: ``models`` with ``model`` chosen (offered first when not among
+    them: a model asked for by name is always offered)."""
+    options = list(models)
+    if model not in options:
+        options.insert(0, model)
+    return widgets.Dropdown(description="Model", options=options, value=model,
+                            layout=widgets.Layout(width="320px"))
+
+
+def picked(picker: widgets.Dropdown) -> str:
+    """The string a dropdown of strings shows.
+
+    ipywidgets types ``value`` as possibly None (a dropdown without options); ours always have
+    options, so None here is a bug, said as such.
+    """
+    value = picker.value
+    if not isinstance(value, str):
+        raise RuntimeError(f"the {picker.description or 'dropdown'} picker shows no option "
+                           f"(value {value!r})")
+    return value
 
 
 def default_client(client: Any) -> Any:
@@ -103,7 +134,8 @@ class Panel(widgets.VBox):
     def _set_busy(self, busy: bool, what: str = "") -> None:
         self.busy = busy
         for control in self._busy_controls():
-            control.disabled = busy
+            # Each control class declares its own `disabled` trait (Widget has none): by name.
+            control.set_trait("disabled", busy)
         stop_button = getattr(self, "stop_button", None)
         if stop_button is not None:  # a panel's Stop button works only while busy
             stop_button.disabled = not busy

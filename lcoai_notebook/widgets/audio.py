@@ -21,7 +21,7 @@ import traitlets
 
 from .._catalog import model_info, models_of_kind
 from .._render import pre_html
-from ._base import Panel, escape
+from ._base import Panel, escape, picked
 from .recorder import ACCEPTED_EXTENSIONS, AudioRecorder, audio_extension, mime_for_extension
 
 __all__ = ["AudioPanel", "parse_subtitles"]
@@ -113,9 +113,10 @@ def segments_html(segments: pd.DataFrame) -> str:
     if segments.empty:
         return ""
     rows = "".join(
-        f"<tr><td>{i + 1}</td><td>{escape(_clock(row.start))}</td>"
-        f"<td>{escape(_clock(row.end))}</td><td>{escape(row.text)}</td></tr>"
-        for i, row in enumerate(segments.itertuples(index=False)))
+        f"<tr><td>{i + 1}</td><td>{escape(_clock(start))}</td>"
+        f"<td>{escape(_clock(end))}</td><td>{escape(text)}</td></tr>"
+        for i, (start, end, text) in enumerate(zip(segments["start"], segments["end"],
+                                                   segments["text"], strict=True)))
     return ('<table class="lco-table"><thead><tr><th>#</th><th>start</th><th>end</th>'
             f"<th>text</th></tr></thead><tbody>{rows}</tbody></table>")
 
@@ -262,7 +263,7 @@ class AudioPanel(Panel):
         self._refresh_translate()
 
     def _refresh_translate(self) -> None:
-        can = translates(self.model.value)
+        can = translates(picked(self.model))
         self.translate_button.disabled = self.busy or not can
         self.translate_button.tooltip = ("" if can else
                                          f"{self.model.value} does not translate; pick whisper-1")
@@ -272,7 +273,7 @@ class AudioPanel(Panel):
         self.response_format.value = fmt if fmt in options else options[0]
 
     def _on_model(self, change: dict[str, Any]) -> None:
-        current = self.response_format.value
+        current = picked(self.response_format)
         self.response_format.options = formats_for(change["new"])
         self._set_format(current)
         self._refresh_translate()
@@ -376,7 +377,7 @@ class AudioPanel(Panel):
             self.model.value = model
         fmt = params.pop("response_format", None)
         if fmt is not None:
-            allowed = formats_for(self.model.value)
+            allowed = formats_for(picked(self.model))
             if fmt not in allowed:
                 raise ValueError(f"response_format must be one of {', '.join(allowed)} for "
                                  f"{self.model.value} (got {fmt!r})")
@@ -398,8 +399,8 @@ class AudioPanel(Panel):
             raise ValueError("audio: there is no audio yet; upload a file, record one, or pass "
                              "audio= (a path, bytes or (name, bytes))")
         name, data = self.audio
-        model = self.model.value
-        fmt = self.response_format.value
+        model = picked(self.model)
+        fmt = picked(self.response_format)
         request: dict[str, Any] = {"file": (name, data), "model": model, "response_format": fmt}
         if self.prompt.value.strip():
             request["prompt"] = self.prompt.value

@@ -23,7 +23,7 @@ import ipywidgets as widgets
 from .. import _catalog
 from .._pricing import chat_cost
 from .._render import markdown_html
-from ._base import Panel, Throttle, escape
+from ._base import Panel, Throttle, escape, picked
 from ._prompt import PromptBox
 from ._runner import Stopped
 
@@ -244,7 +244,7 @@ class ChatPanel(Panel):
     @property
     def model(self) -> str:
         """The model replies come from."""
-        return self.model_picker.value
+        return picked(self.model_picker)
 
     # -- state -------------------------------------------------------------------------------------
     @property
@@ -395,8 +395,10 @@ class ChatPanel(Panel):
     def _drop_bubble(self, bubble: widgets.HTML) -> None:
         self.conversation.children = tuple(c for c in self.conversation.children if c is not bubble)
 
-    def _bubble(self, role: str, text: str, **flags: bool) -> widgets.HTML:
-        return widgets.HTML(self._bubble_html(role, text, **flags),
+    def _bubble(self, role: str, text: str, *, pending: bool = False, stopped: bool = False,
+                final: bool = False) -> widgets.HTML:
+        return widgets.HTML(self._bubble_html(role, text, pending=pending, stopped=stopped,
+                                              final=final),
                             layout=widgets.Layout(width="100%"))
 
     def _bubble_html(self, role: str, text: str, *, pending: bool = False,

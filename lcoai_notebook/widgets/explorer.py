@@ -33,7 +33,7 @@ import numpy as np
 from .. import _catalog
 from ..embeddings import embed
 from ..similarity import cosine_similarity, top_k
-from ._base import Panel, escape
+from ._base import Panel, check_model_name, escape, model_picker, picked
 from ._texts import as_texts, mathtext_safe, short
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,10 +51,6 @@ MAP_LABELS_MAX = 60
 #: Texts per request on the AsyncClient path (the API takes up to 2,048).
 TEXTS_PER_REQUEST = 256
 _LABEL_CHARS = 60
-
-
-def _today() -> _dt.date:
-    return _dt.date.today()
 
 
 def embedding_models(today: _dt.date) -> list[str]:
@@ -173,13 +169,11 @@ class EmbeddingExplorer(Panel):
     def __init__(self, client: Any = None, *, texts: Any = None, model: str = DEFAULT_MODEL,
                  dimensions: int | None = None, today: _dt.date | None = None,
                  **kwargs: Any) -> None:
-        if not isinstance(model, str) or not model:
-            raise TypeError(f"model must be a non-empty str (e.g. {DEFAULT_MODEL!r}), got "
-                            f"{model!r}")
+        model = check_model_name(model, DEFAULT_MODEL)
         dimensions = _check_dimensions(model, dimensions)
         initial = None if texts is None else _texts_of(texts)
         super().__init__(client, **kwargs)
-        self._today = today or _today()
+        self._today = today or _dt.date.today()
         self.texts: list[str] = []
         self.vectors: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         self.results: pd.DataFrame | None = None
@@ -190,17 +184,13 @@ class EmbeddingExplorer(Panel):
         self._dimensions = dimensions
         self._syncing = False
 
-        models = embedding_models(self._today)
-        if model not in models:
-            models.insert(0, model)  # a model asked for by name is always offered
         self.text_input = widgets.Textarea(placeholder="One text per line, then Add",
                                            rows=4, layout=widgets.Layout(width="100%"))
         self.add_button = widgets.Button(description="Add", button_style="primary", icon="plus",
                                          tooltip="Embed the lines above and add them")
         self.clear_button = widgets.Button(description="Clear", icon="trash",
                                            tooltip="Forget every text")
-        self.model_picker = widgets.Dropdown(description="Model", options=models, value=model,
-                                             layout=widgets.Layout(width="320px"))
+        self.model_picker = model_picker(embedding_models(self._today), model)
         self.dimensions_picker = widgets.Dropdown(description="Dimensions",
                                                   layout=widgets.Layout(width="220px"))
         self._set_dimension_options(model, dimensions)
@@ -273,7 +263,7 @@ class EmbeddingExplorer(Panel):
     def _on_model(self) -> None:
         if self._syncing:
             return
-        model = self.model_picker.value
+        model = picked(self.model_picker)
         dimensions = self.dimensions_picker.value
         if dimensions not in dimension_options(model):
             dimensions = None

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import _catalog
-from ._base import Panel, escape
+from ._base import Panel, check_model_name, escape, model_picker, picked
 from ._texts import as_texts, mathtext_safe, short
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,10 +40,6 @@ MAX_CHARS_PER_REQUEST = 30_000
 #: Table rows drawn in the panel; ``results`` always holds every row.
 MAX_TABLE_ROWS = 500
 _LABEL_CHARS = 60
-
-
-def _today() -> _dt.date:
-    return _dt.date.today()
 
 
 def moderation_models(today: _dt.date) -> list[str]:
@@ -114,26 +110,20 @@ class ModerationChecker(Panel):
 
     def __init__(self, client: Any = None, *, texts: Any = None, model: str = DEFAULT_MODEL,
                  today: _dt.date | None = None, **kwargs: Any) -> None:
-        if not isinstance(model, str) or not model:
-            raise TypeError(f"model must be a non-empty str (e.g. {DEFAULT_MODEL!r}), got "
-                            f"{model!r}")
+        model = check_model_name(model, DEFAULT_MODEL)
         loaded = None if texts is None else as_texts(texts, column="comment", require_any=True)
         super().__init__(client, **kwargs)
-        self._today = today or _today()
+        self._today = today or _dt.date.today()
         self.results: pd.DataFrame | None = None
         self._flags: list[dict[str, Any]] = []
         self._loaded: list[str] | None = None
         self._loaded_view = ""
         self._quiet = False
 
-        options = moderation_models(self._today)
-        if model not in options:
-            options.insert(0, model)
         self.text_input = widgets.Textarea(
             placeholder="One text per line (or pass a list / DataFrame column to check())",
             rows=5, layout=widgets.Layout(width="100%"))
-        self.model_picker = widgets.Dropdown(description="Model", options=options, value=model,
-                                             layout=widgets.Layout(width="320px"))
+        self.model_picker = model_picker(moderation_models(self._today), model)
         self.check_button = widgets.Button(description="Check", button_style="primary",
                                            icon="check", tooltip="Classify every line")
         self.table = widgets.HTML("", layout=widgets.Layout(width="100%", overflow="auto",
@@ -171,7 +161,7 @@ class ModerationChecker(Panel):
     @property
     def model(self) -> str:
         """The moderation model checks use."""
-        return self.model_picker.value
+        return picked(self.model_picker)
 
     @property
     def selected(self) -> int | None:

@@ -64,7 +64,7 @@ def test_delete():
     (lambda m: m.retrieve(None), TypeError, r"model must be a string id"),
     (lambda m: m.delete("../files"), ValueError, r"not a path"),
     (lambda m: m.list(limit=3), TypeError,
-     r"unexpected keyword argument\(s\) for GET /models: limit"),
+     r"unexpected keyword argument\(s\) 'limit'.*extra_query"),
 ])
 def test_bad_arguments_send_nothing(call, exc, pattern):
     fake = FakeRequester(reply=LIST)

@@ -240,7 +240,7 @@ def test_lowcodeapi_flavor_refuses_before_sending(call: Any, is_async: bool) -> 
     ({"store": "yes"}, TypeError, "store"),
     ({"metadata": {"k": 1}}, ValueError, "metadata"),
     ({"previous_response_id": "../x"}, ValueError, "previous_response_id"),
-    ({"response_format": {"type": "json_object"}}, ValueError, "text="),
+    ({"response_format": {"type": "json_object"}}, TypeError, "text="),
     ({"model": ""}, TypeError, "model"),
 ])
 def test_bad_arguments_raise_before_sending(kwargs: dict[str, Any], exc: type,

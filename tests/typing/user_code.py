@@ -12,15 +12,34 @@ from typing_extensions import assert_type
 
 import lcoai_notebook as lco
 from lcoai_notebook._models import (
+    Batch,
     ChatCompletion,
     ChatCompletionChunk,
+    ChatCompletionDeleted,
+    ChatCompletionStoreMessage,
     CreateEmbeddingResponse,
+    FileDeleted,
+    FileObject,
+    FineTuningJob,
+    FineTuningJobEvent,
     ImagesResponse,
+    Model,
+    ModelList,
     ModerationResponse,
+    Response,
+    ResponseDeleted,
+    ResponseItem,
+    ResponseStreamEvent,
     SpeechResponse,
     Transcription,
+    Upload,
+    UploadPart,
 )
+from lcoai_notebook._pagination import SyncPage
 from lcoai_notebook._sse import Stream
+from lcoai_notebook.api.batches import BatchResults
+from lcoai_notebook.api.files import FileContent
+from lcoai_notebook.api.responses import ResponseStream
 
 
 def readme_quickstart() -> None:
@@ -99,6 +118,76 @@ def notebook_calls(client: lco.Client) -> None:
     moderation = client.moderations.create(input="I love puppies")
     assert_type(moderation, ModerationResponse)
     print(moderation.flagged, moderation.results[0].categories)
+
+
+def resource_calls(client: lco.Client) -> None:
+    models = client.models.list()
+    assert_type(models, ModelList)
+    for model in models:
+        assert_type(model, Model)
+        print(model.id, model.owned_by)
+    assert_type(models[0], Model)
+    assert_type(client.models.retrieve("gpt-4o-mini"), Model)
+
+    uploaded = client.files.create(file=("train.jsonl", b"{}\n"), purpose="fine-tune")
+    assert_type(uploaded, FileObject)
+    assert_type(uploaded.bytes, int)
+    files = client.files.list(purpose="batch", limit=10, order="desc")
+    assert_type(files, SyncPage[FileObject])
+    for f in files:
+        assert_type(f, FileObject)
+    assert_type(client.files.content(uploaded.id), FileContent)
+    assert_type(client.files.delete(uploaded.id), FileDeleted)
+
+    job = client.fine_tuning.jobs.create(model="gpt-4.1-mini-2025-04-14",
+                                         training_file=uploaded.id, suffix="demo")
+    assert_type(job, FineTuningJob)
+    assert_type(job.fine_tuned_model, "str | None")
+    assert_type(client.fine_tuning.jobs.wait(job.id, progress=False), FineTuningJob)
+    for event in client.fine_tuning.jobs.list_events(job.id, limit=5):
+        assert_type(event, FineTuningJobEvent)
+        print(event.message)
+
+    batch = client.batches.retrieve("batch_abc")
+    assert_type(batch, Batch)
+    print(batch.status, batch.request_counts.total if batch.request_counts else 0)
+    assert_type(client.batches.create(input_file_id=uploaded.id, endpoint="/v1/embeddings"),
+                Batch)
+    results = client.batches.run([{"model": "text-embedding-3-small", "input": "a"}],
+                                 endpoint="/v1/embeddings")
+    assert_type(results, BatchResults)
+
+    upload = client.uploads.create(bytes=3, filename="a.txt", mime_type="text/plain",
+                                   purpose="assistants")
+    assert_type(upload, Upload)
+    part = client.uploads.parts.create(upload.id, data=b"abc")
+    assert_type(part, UploadPart)
+    done = client.uploads.complete(upload.id, part_ids=[part.id])
+    assert_type(done.file, "FileObject | None")
+
+    stored = client.chat.completions.retrieve("chatcmpl-1")
+    assert_type(stored, ChatCompletion)
+    assert_type(client.chat.completions.list(metadata={"lesson": "1"}), SyncPage[ChatCompletion])
+    for message in client.chat.completions.messages.list("chatcmpl-1"):
+        assert_type(message, ChatCompletionStoreMessage)
+    assert_type(client.chat.completions.delete("chatcmpl-1"), ChatCompletionDeleted)
+
+
+def responses_calls(client: lco.Client) -> None:
+    resp = client.responses.create(model="gpt-5-mini", input="Hi", reasoning={"effort": "low"})
+    assert_type(resp, Response)
+    print(resp.output_text)
+    stream = client.responses.create(model="gpt-5-mini", input="Hi", stream=True)
+    assert_type(stream, ResponseStream)
+    for event in stream:
+        assert_type(event, ResponseStreamEvent)
+    with client.responses.stream(model="gpt-5-mini", input="Hi") as s:
+        print(s.get_final_response())
+    assert_type(client.responses.retrieve(resp.id), Response)
+    assert_type(client.responses.retrieve(resp.id, stream=True), ResponseStream)
+    for item in client.responses.input_items.list(resp.id, order="asc"):
+        assert_type(item, ResponseItem)
+    assert_type(client.responses.delete(resp.id), ResponseDeleted)
 
 
 def helpers(client: lco.Client) -> None:

@@ -196,6 +196,9 @@ def test_built_wheel_ships_the_recorder_esm(tmp_path: Path) -> None:
         assert "lcoai_notebook/widgets/recorder.py" in names
         assert "lcoai_notebook/widgets/static/recorder.js" in names
         assert "lcoai_notebook/widgets/static/recorder.css" in names
+        # The relay's admin page ships too (served from the package, no network).
+        for name in ("admin.html", "admin.js", "admin.css"):
+            assert f"lcoai_notebook/relay/static/{name}" in names
         shipped = zf.read("lcoai_notebook/widgets/static/recorder.js").decode("utf-8")
     assert shipped == (STATIC / "recorder.js").read_text("utf-8")
     assert network_imports(shipped) == []
