@@ -221,9 +221,30 @@ def _add_relay_args(parser: argparse.ArgumentParser) -> None:
                         help="requests a seat may send per minute (default 60)")
     parser.add_argument("--public-url", default=None,
                         help="the URL learners use, when it is not http://host:port")
+    parser.add_argument("--price", action="append", default=[], metavar="MODEL=IN,OUT[,MAXOUT]",
+                        help="a price to assume for a model the model table does not price, in "
+                        "USD per million input and output tokens, with the most output tokens "
+                        "a request may use (repeatable); without one such a model is refused")
     parser.add_argument("--codes-csv", default=None,
                         help="where to write the seat codes (default: next to --db, "
                         "<db>-seats.csv)")
+
+
+def _price_args(values: Sequence[str]) -> dict[str, dict[str, float]]:
+    """``--price MODEL=IN,OUT[,MAXOUT]`` options as the relay's ``prices``."""
+    prices: dict[str, dict[str, float]] = {}
+    for value in values:
+        model, _, numbers = value.partition("=")
+        parts = numbers.split(",")
+        try:
+            figures = [float(p) for p in parts]
+        except ValueError:
+            figures = []
+        if not model or len(figures) not in (2, 3):
+            raise ValueError(f"--price takes MODEL=INPUT,OUTPUT[,MAX_OUTPUT_TOKENS] (USD per "
+                             f"million tokens, as OpenAI's price list gives them); got {value!r}")
+        prices[model] = dict(zip(("input", "output", "max_output_tokens"), figures, strict=False))
+    return prices
 
 
 def run_relay_args(ns: argparse.Namespace, *, wait: Any = None) -> int:
@@ -234,7 +255,7 @@ def run_relay_args(ns: argparse.Namespace, *, wait: Any = None) -> int:
         relay = Relay(ns.upstream, flavor=ns.flavor, seats=ns.seats,
                       per_seat_usd=ns.per_seat_usd, budget_usd=ns.budget_usd, db=ns.db,
                       host=ns.host, port=ns.port, per_minute=ns.per_minute,
-                      public_url=ns.public_url)
+                      public_url=ns.public_url, prices=_price_args(ns.price))
         relay.start()
     except (ValueError, OSError, RuntimeError) as exc:
         print(f"lcoai-notebook relay: {exc}", file=sys.stderr)

@@ -917,7 +917,11 @@ lcoai-notebook relay --seats 30 --per-seat-usd 0.50 --budget-usd 20 --db relay.s
 ```
 
 It prints the learner URL, the thirty seat codes (also written to `relay-seats.csv`) and the
-admin page's URL with its key. A learner types the address and their code:
+admin page's URL with its key. A model the model table does not price is refused, since its cost
+cannot be bounded, unless the host assumes a price for it from OpenAI's price list, in USD per
+million input and output tokens with the most output tokens a request may use:
+`--price gpt-5.4-mini=INPUT,OUTPUT,MAX_OUTPUT_TOKENS`.
+A learner types the address and their code:
 
 ```python
 client = lco.connect(relay="http://host:8787", seat="seat_...")

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
 
-from .. import _spend
+from .. import _catalog, _spend
 from .._exceptions import APIConnectionError, APIError, APIStatusError
 from .._requester import RequestSpec
 from .._wire import _encodings_pattern, clean_text, redact
@@ -152,8 +152,10 @@ class RelayApp:
     server's event loop); ``api_token`` is only used to scrub responses."""
 
     def __init__(self, store: SeatStore, upstream: Callable[[], Upstream], *, api_token: str,
-                 flavor: str, per_minute: int = 60, max_body: int = DEFAULT_MAX_BODY) -> None:
+                 flavor: str, per_minute: int = 60, max_body: int = DEFAULT_MAX_BODY,
+                 assumed: dict[str, dict[str, Any]] | None = None) -> None:
         self.store = store
+        self.assumed = assumed or {}
         self.flavor = flavor
         self.max_body = max_body
         self._make_upstream = upstream
@@ -286,14 +288,17 @@ class RelayApp:
         return False
 
     def _reserve(self, seat: str, spec: RequestSpec) -> int:
-        worst = _spend.estimate(spec, strict=True)
+        with _catalog.assumed_prices(self.assumed):
+            worst = _spend.estimate(spec, strict=True)
         fields = spec.json if isinstance(spec.json, dict) else (spec.data or {})
         model = str(fields.get("model") or spec.path_params.get("model") or "")
         if worst is not None and worst.usd is None:
             self.store.count_refusal(seat)
             raise _refuse(400, f"The relay cannot bound the cost of this request, so it does not "
-                          f"send it: {worst.why_unknown}.", "invalid_request_error",
-                          "cost_unknown")
+                          f"send it: {worst.why_unknown}. The workshop host can give the model a "
+                          f"price (lcoai-notebook relay --price {model[:60]}=INPUT,OUTPUT,"
+                          "MAX_OUTPUT_TOKENS, in USD per million tokens).",
+                          "invalid_request_error", "cost_unknown", "model")
         amount = 0 if worst is None else micro(worst.usd or 0.0)
         try:
             return self.store.reserve(seat, amount, method=spec.method, route=spec.path,
@@ -400,12 +405,12 @@ class RelayApp:
         self._log(seat, spec, 200, cost)
         return True
 
-    @staticmethod
-    def _cost(spec: RequestSpec, result: Any, usage: Any = None
+    def _cost(self, spec: RequestSpec, result: Any, usage: Any = None
               ) -> tuple[int | None, tuple[int | None, int | None]]:
         """The real cost in micro-dollars (None when it cannot be read) and the tokens."""
         try:
-            entry = _spend.measure(spec, result, usage=usage)
+            with _catalog.assumed_prices(self.assumed):
+                entry = _spend.measure(spec, result, usage=usage)
         except (ValueError, TypeError):
             return None, (None, None)
         if entry is None:

@@ -6,15 +6,17 @@ from __future__ import annotations
 import csv
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import _pricing
 from .._config import DEFAULT_BASE_URLS, check_flavor, resolve_token
 from .._logging import install_redaction
 from .._serve import ThreadedServer
 from .._wire import redact, register_secret
 from ._app import DEFAULT_MAX_BODY, RelayApp
-from ._store import SeatStore
+from ._store import SeatStore, _owner_only
 from ._upstream import Upstream
 
 if TYPE_CHECKING:
@@ -32,6 +34,32 @@ def _positive(value: Any, name: str, *, whole: bool = False, allow_zero: bool = 
         what = "a positive whole number" if whole else "a positive, finite number"
         raise ValueError(f"{name} must be {what}; got {value!r}")
     return int(value) if whole else float(value)
+
+
+def _assumed_rows(prices: Mapping[str, Mapping[str, float]] | None) -> dict[str, dict[str, Any]]:
+    """Model-table rows for the prices a host assumes (checked: only for unpriced models)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for model, given in (prices or {}).items():
+        if not isinstance(model, str) or not isinstance(given, Mapping):
+            raise TypeError("prices must map model ids to {'input': ..., 'output': ..., "
+                            f"'max_output_tokens': ...}}; got {model!r}: {given!r}")
+        if _pricing.price_per_1m(model) is not None:
+            raise ValueError(f"prices: {model!r} is priced in the model table "
+                             f"({_pricing.price_per_1m(model)}); assume prices only for models "
+                             "it does not price")
+        unknown = set(given) - {"input", "output", "cached_input", "max_output_tokens"}
+        if unknown or "input" not in given:
+            raise ValueError(f"prices[{model!r}] takes input (required), output, cached_input "
+                             f"and max_output_tokens; got {sorted(given)}")
+        per_1m = {k: _positive(given[k], f"prices[{model!r}][{k!r}]", allow_zero=True)
+                  for k in ("input", "output", "cached_input") if given.get(k) is not None}
+        row: dict[str, Any] = {"price_per_1m": per_1m}
+        if given.get("max_output_tokens") is not None:
+            row["max_output_tokens"] = _positive(given["max_output_tokens"],
+                                                 f"prices[{model!r}]['max_output_tokens']",
+                                                 whole=True)
+        rows[model] = row
+    return rows
 
 
 class Relay:
@@ -65,6 +93,11 @@ class Relay:
         The largest request body forwarded.
     public_url : str, optional
         The URL learners use, when it differs from ``http://host:port`` (a proxy, a DNS name).
+    prices : dict, optional
+        Prices the host assumes for models the model table does not price (the relay refuses a
+        model whose cost it cannot bound): ``{"gpt-5.4-mini": {"input": IN, "output": OUT,
+        "max_output_tokens": N}}``, USD per million tokens (``cached_input`` optional;
+        ``max_output_tokens`` bounds a request that sets no limit of its own).
 
     Examples
     --------
@@ -77,7 +110,8 @@ class Relay:
                  flavor: str = "lowcodeapi", seats: int = 30, per_seat_usd: float = 0.50,
                  budget_usd: float = 20.0, db: str | os.PathLike[str] = "relay.sqlite",
                  host: str = "127.0.0.1", port: int = 8787, per_minute: int = 60,
-                 max_body_bytes: int = DEFAULT_MAX_BODY, public_url: str | None = None) -> None:
+                 max_body_bytes: int = DEFAULT_MAX_BODY, public_url: str | None = None,
+                 prices: Mapping[str, Mapping[str, float]] | None = None) -> None:
         check_flavor(flavor)
         seats = _positive(seats, "seats", whole=True)
         per_seat_usd = _positive(per_seat_usd, "per_seat_usd")
@@ -106,7 +140,8 @@ class Relay:
             return Upstream(api_token=token, base_url=base, flavor=flavor, max_retries=2)
 
         self._app = RelayApp(self.store, make_upstream, api_token=token, flavor=flavor,
-                             per_minute=per_minute, max_body=max_body_bytes)
+                             per_minute=per_minute, max_body=max_body_bytes,
+                             assumed=_assumed_rows(prices))
         self._serving = ThreadedServer(self._app, host, port, name="lcoai-relay", what="the relay",
                                        lifespan="on",
                                        graceful=5)
@@ -144,6 +179,7 @@ class Relay:
             writer.writerow(["seat", "code", "learner_url"])
             for name, code in self.seat_codes.items():
                 writer.writerow([name, code, self.url])
+        _owner_only(out)
         return out
 
     # -- reading ----------------------------------------------------------------------------------

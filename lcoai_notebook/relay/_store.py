@@ -110,6 +110,7 @@ class SeatStore:
         self.path = str(path)
         self._lock = threading.Lock()
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        _owner_only(self.path)  # it holds the seat codes and the admin key
         db.execute("PRAGMA journal_mode=WAL")
         # FULL: a committed reservation or charge survives a crash of the machine, not just of
         # the process.
@@ -342,6 +343,14 @@ class SeatStore:
         for row in rows:
             writer.writerow({k: _csv_safe(v) for k, v in row.items()})
         return buf.getvalue()
+
+
+def _owner_only(path: str | os.PathLike[str]) -> None:
+    """Make ``path`` readable by its owner only (where the file system has such modes)."""
+    try:
+        os.chmod(path, 0o600)
+    except OSError:  # pragma: no cover - a file system without POSIX modes
+        pass
 
 
 def _csv_safe(value: Any) -> Any:

@@ -4,6 +4,7 @@ before anything is forwarded."""
 from __future__ import annotations
 
 import asyncio
+import stat
 
 import httpx
 import pytest
@@ -103,6 +104,9 @@ def test_restart_keeps_spend_pauses_codes_and_admin_key(make_relay, tmp_path, le
         relay.close()
 
         again = make_relay(up, db=db)
+        # The file holds the seat codes and the admin key: its owner alone may read it.
+        assert stat.S_IMODE(db.stat().st_mode) == 0o600
+        assert stat.S_IMODE(again.write_codes(tmp_path / "codes.csv").stat().st_mode) == 0o600
         after = again.spend()
         assert again.seat_codes == codes and again.store.admin_key == key
         assert after.loc["seat-02"].paused and not after.loc["seat-01"].paused
@@ -197,3 +201,52 @@ def test_relay_settings_are_checked(tmp_path, monkeypatch):
         assert "at_" not in repr(relay) and len(relay.seat_codes) == 2
     finally:
         relay.close()
+
+
+def test_a_model_without_a_price_is_refused_until_the_host_assumes_one(upstream, make_relay,
+                                                                       learner, tmp_path):
+    from lcoai_notebook import _pricing
+
+    assert _pricing.price_per_1m("gpt-5.4-mini") is None  # the table has no price for it
+    relay = make_relay(upstream)
+    client = learner(relay, "seat-01", max_retries=0)
+    with pytest.raises(lco.BadRequestError, match="--price gpt-5.4-mini=") as info:
+        client.chat.completions.create(model="gpt-5.4-mini", messages=MESSAGES)
+    assert info.value.code == "cost_unknown" and info.value.param == "model"
+    assert not any("chat" in p for p in upstream.paths)
+
+    priced = make_relay(upstream, db=tmp_path / "priced.sqlite", prices={
+        "gpt-5.4-mini": {"input": 1.0, "output": 2.0, "max_output_tokens": 4000}})
+    client = learner(priced, "seat-01")
+    reply = client.chat.completions.create(model="gpt-5.4-mini", messages=MESSAGES)
+    usage = reply.usage
+    expected = (usage.prompt_tokens * 1.0 + usage.completion_tokens * 2.0) / 1_000_000
+    row = priced.ledger().iloc[-1]
+    assert row.state == "charged" and row.cost_usd == pytest.approx(expected, abs=1e-6)
+    # The worst case used the assumed limit: 4,000 output tokens at $2 per million at most.
+    assert row.reserved_usd >= 4000 * 2.0 / 1_000_000
+    # The assumption stays in the relay: the learner's own process still knows no price.
+    assert _pricing.price_per_1m("gpt-5.4-mini") is None
+    # A panel on its default model works through the relay.
+    pytest.importorskip("ipywidgets")
+    panel = lco.ChatPanel(client=client)
+    panel.send("Hello through the relay")
+    assert panel.history[-1]["role"] == "assistant"
+
+
+def test_assumed_prices_are_checked(tmp_path):
+    db = tmp_path / "p.sqlite"
+    token = "at_" + "z" * 20
+    with pytest.raises(ValueError, match="priced in the model table"):
+        Relay(api_token=token, db=db, prices={"gpt-4.1-mini": {"input": 1, "output": 1}})
+    with pytest.raises(ValueError, match="takes input"):
+        Relay(api_token=token, db=db, prices={"gpt-5.4-mini": {"inp": 1}})
+    with pytest.raises(ValueError, match="max_output_tokens"):
+        Relay(api_token=token, db=db,
+              prices={"gpt-5.4-mini": {"input": 1, "max_output_tokens": 2.5}})
+    from lcoai_notebook import cli
+
+    assert cli._price_args(["gpt-5.4-mini=0.75,4.5,128000"]) == {
+        "gpt-5.4-mini": {"input": 0.75, "output": 4.5, "max_output_tokens": 128000.0}}
+    with pytest.raises(ValueError, match="MODEL=INPUT,OUTPUT"):
+        cli._price_args(["gpt-5.4-mini=cheap"])
