@@ -35,7 +35,14 @@ from typing import Any
 from ._cues import content_text, topic_phrases
 from ._errors import EmuError, invalid, missing, not_found
 from ._router import SSE, EmuRequest
-from ._store import Collection, check_metadata, collection, list_page, steps_elapsed
+from ._store import (
+    Collection,
+    check_metadata,
+    collection,
+    list_page,
+    opt_number,
+    steps_elapsed,
+)
 from ._text import check_model, enum_error, stable_hash, type_error
 
 __all__ = ["create_response"]
@@ -75,18 +82,6 @@ def _items(app: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- request checks
-def _number(body: dict[str, Any], name: str, lo: float, hi: float) -> float | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise type_error(name, "a number", value)
-    if not lo <= value <= hi:
-        raise invalid(f"Invalid '{name}': expected a number between {lo:g} and {hi:g}, but got "
-                      f"{value} instead.", param=name, code="number_out_of_range")
-    return value
-
-
 def _int(body: dict[str, Any], name: str, lo: int, hi: int | None = None) -> int | None:
     value = body.get(name)
     if value is None:
@@ -475,8 +470,8 @@ def create_response(req: EmuRequest) -> dict[str, Any] | SSE:
                           "'input' (or use 'previous_response_id').", param=name,
                           code="unsupported_parameter")
     instructions = _str(body, "instructions")
-    _number(body, "temperature", 0, 2)
-    _number(body, "top_p", 0, 1)
+    opt_number(body, "temperature", 0, 2)
+    opt_number(body, "top_p", 0, 1)
     _int(body, "max_output_tokens", 16)
     _int(body, "top_logprobs", 0, 20)
     stream = _bool(body, "stream", False)
