@@ -197,7 +197,9 @@ _RELAY_DESCRIPTION = (
     "environment, never from the command line), gives each learner a seat code with its own "
     "budget, and forwards their requests to the service. It prints the learner URL, the seat "
     "codes (also written to a CSV) and the admin page's URL with its key. Ctrl-C stops it; "
-    "restarting with the same --db keeps the seats, codes, spend and pauses."
+    "restarting with the same --db keeps the seats, codes, spend and pauses. To rehearse with no "
+    "real token, start 'lcoai-notebook emulator' and point --upstream at it "
+    "(http://127.0.0.1:8000/openai) with the workshop token it prints in LCOAI_API_TOKEN."
 )
 
 
