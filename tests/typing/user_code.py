@@ -209,3 +209,23 @@ def panels(client: lco.Client) -> None:
     checker = lco.ModerationChecker(client=client)
     explorer = lco.EmbeddingExplorer(client=client, texts=["a", "b"])
     print(chat, gallery, audio, checker, explorer)
+
+
+def workshop_relay() -> None:
+    # The host (notebook 08), then a learner.
+    from lcoai_notebook.relay import Relay
+
+    relay = Relay(upstream="http://127.0.0.1:8000/openai", api_token="at_x", seats=3,
+                  per_seat_usd=0.5, budget_usd=2.0, db="relay.sqlite", port=0,
+                  prices={"gpt-5.4-mini": {"input": 1.0, "output": 2.0}})
+    assert_type(relay.start(), Relay)
+    assert_type(relay.url, str)
+    assert_type(relay.seat_codes, dict[str, str])
+    print(relay.spend()["spent_usd"].sum(), relay.admin_url)
+    learner = lco.connect(relay=relay.url, seat=relay.seat_codes["seat-01"])
+    assert_type(learner, lco.Client)
+    try:
+        learner.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+    except lco.SeatBudgetExceededError as exc:
+        print(exc.code, exc.status_code)
+    relay.close()
