@@ -337,7 +337,10 @@ class RelayApp:
                                            "again in a moment.", "api_error", "upstream_error"))
             return
         except BaseException:
-            self.store.settle(row, status=500, cost_micro=None, note="relay error")
+            # Cancelled (the relay is stopping) or a fault of its own: whether the upstream billed
+            # cannot be known, so the reservation is charged, never refunded.
+            self.store.settle(row, status=200, cost_micro=None,
+                              note="interrupted: charged at the reservation")
             raise
         if isinstance(result, RawStream):
             await self._stream(seat, row, spec, result, send, receive, drop_usage)
