@@ -286,10 +286,6 @@ def auth_params(flavor: str, token: str | None) -> tuple[dict[str, str], dict[st
     return {}, {"Authorization": f"Bearer {token}"}
 
 
-def has_placeholders(path: str) -> bool:
-    return "{" in path
-
-
 # -- bodies ----------------------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any
 
 from .. import _catalog, _spend
-from .._exceptions import APIConnectionError, APIError, APIStatusError
+from .._exceptions import APIConnectionError, APIError, APIStatusError, APITimeoutError
 from .._requester import RequestSpec
 from .._wire import _encodings_pattern, clean_text, redact
 from ._routes import RouteError, match_route, read_request
@@ -52,6 +52,11 @@ _STATIC = {"/admin": ("admin.html", b"text/html; charset=utf-8"),
            "/admin/": ("admin.html", b"text/html; charset=utf-8"),
            "/admin/admin.js": ("admin.js", b"text/javascript; charset=utf-8"),
            "/admin/admin.css": ("admin.css", b"text/css; charset=utf-8")}
+
+
+def _headers(scope: dict[str, Any]) -> dict[str, str]:
+    """A request's headers by lower-case name."""
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
 def error_body(message: str, type: str, code: str | None, param: str | None = None) -> bytes:
@@ -212,8 +217,7 @@ class RelayApp:
     # -- learners ---------------------------------------------------------------------------------
     async def _api(self, scope: dict[str, Any], receive: Receive, send: Send, path: str) -> None:
         method = scope["method"]
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                   for k, v in scope.get("headers", [])}
+        headers = _headers(scope)
         try:
             seat = self._seat(headers)
             route, values = match_route(method, path, self.flavor)
@@ -328,7 +332,7 @@ class RelayApp:
                 clean_text(redact(exc.message)), exc.type or "api_error", exc.code, exc.param))))
             return
         except APIError as exc:  # no answer from the upstream (connection, timeout, bad body)
-            status = 504 if "timed out" in str(exc).lower() else 502
+            status = 504 if isinstance(exc, APITimeoutError) else 502
             self.store.settle(row, status=status, cost_micro=0, note=type(exc).__name__)
             self._log(seat, spec, status, None)
             kind = "could not be reached" if isinstance(exc, APIConnectionError) else \
@@ -433,8 +437,7 @@ class RelayApp:
             content = resources.files("lcoai_notebook.relay").joinpath("static").joinpath(
                 name).read_bytes()
             return _Reply(200, content, list(_ADMIN_HEADERS), content_type=ctype)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                   for k, v in scope.get("headers", [])}
+        headers = _headers(scope)
         if not self.store.check_admin(headers.get("x-admin-key")):
             raise _refuse(401, "The admin API needs the admin key (X-Admin-Key); seat codes do "
                           "not open it.", "invalid_request_error", "invalid_admin_key")

@@ -21,6 +21,8 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,27 +135,32 @@ class SeatStore:
             self._recover()
 
     # -- plumbing ---------------------------------------------------------------------------------
-    def _tx(self) -> Any:
-        store = self
-
-        class _Tx:
-            def __enter__(self) -> sqlite3.Connection:
-                store._lock.acquire()
-                store._db.execute("BEGIN IMMEDIATE")
-                return store._db
-
-            def __exit__(self, kind: Any, *rest: Any) -> None:
-                try:
-                    store._db.execute("COMMIT" if kind is None else "ROLLBACK")
-                finally:
-                    store._lock.release()
-
-        return _Tx()
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction under the store's lock (rolled back on an error)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def _setting(self, key: str, default: str) -> str:
-        """A setting, written with ``default`` the first time."""
+        """A setting, written with ``default`` the first time (at opening only)."""
         self._db.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", (key, default))
+        return self._get(key)
+
+    def _get(self, key: str) -> str:
         return self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()[0]
+
+    def _workshop_micro(self) -> tuple[int, int, int]:
+        """The workshop's budget, spend and reservations, in micro-dollars."""
+        spent, reserved = self._db.execute(
+            "SELECT COALESCE(SUM(spent_micro), 0), COALESCE(SUM(reserved_micro), 0) "
+            "FROM seats").fetchone()
+        return int(self._get("budget_micro")), spent, reserved
 
     def _recover(self) -> None:
         """Charge requests left in flight by a relay that stopped, at their reservation."""
@@ -173,7 +180,8 @@ class SeatStore:
     # -- who is asking ----------------------------------------------------------------------------
     @property
     def admin_key(self) -> str:
-        return self._db.execute("SELECT value FROM settings WHERE key = 'admin_key'").fetchone()[0]
+        with self._lock:
+            return self._get("admin_key")
 
     def check_admin(self, key: str | None) -> bool:
         """True when ``key`` is the admin key (compared in constant time)."""
@@ -197,8 +205,7 @@ class SeatStore:
 
     def paused_all(self) -> bool:
         with self._lock:
-            return self._db.execute("SELECT value FROM settings WHERE key = 'paused_all'"
-                                    ).fetchone()[0] == "1"
+            return self._get("paused_all") == "1"
 
     # -- money ------------------------------------------------------------------------------------
     def reserve(self, seat: str, estimate_micro: int, *, method: str, route: str,
@@ -211,10 +218,7 @@ class SeatStore:
             budget, spent, reserved = db.execute(
                 "SELECT budget_micro, spent_micro, reserved_micro FROM seats WHERE name = ?",
                 (seat,)).fetchone()
-            total_budget = int(self._setting("budget_micro", "0"))
-            total_spent, total_reserved = db.execute(
-                "SELECT COALESCE(SUM(spent_micro), 0), COALESCE(SUM(reserved_micro), 0) "
-                "FROM seats").fetchone()
+            total_budget, total_spent, total_reserved = self._workshop_micro()
             db.execute("UPDATE seats SET last_seen = ? WHERE name = ?", (now, seat))
             seat_left = budget - spent - reserved
             total_left = total_budget - total_spent - total_reserved
@@ -309,13 +313,8 @@ class SeatStore:
 
     def totals(self) -> dict[str, Any]:
         with self._lock:
-            budget = int(self._db.execute("SELECT value FROM settings WHERE key = "
-                                          "'budget_micro'").fetchone()[0])
-            spent, reserved = self._db.execute(
-                "SELECT COALESCE(SUM(spent_micro), 0), COALESCE(SUM(reserved_micro), 0) "
-                "FROM seats").fetchone()
-            paused = self._db.execute("SELECT value FROM settings WHERE key = 'paused_all'"
-                                      ).fetchone()[0] == "1"
+            budget, spent, reserved = self._workshop_micro()
+            paused = self._get("paused_all") == "1"
         return {"budget_usd": usd(budget), "spent_usd": usd(spent), "reserved_usd": usd(reserved),
                 "remaining_usd": usd(budget - spent - reserved), "paused_all": paused}
 

@@ -7,8 +7,9 @@ and the numpy helpers; never the requester or wire modules (a test pins these la
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_getattr
 
 __all__ = ["AudioPanel", "AudioRecorder", "ChatPanel", "ComparePanel", "CostMeter",
            "EmbeddingExplorer", "ImageGallery", "ModerationChecker"]
@@ -35,10 +36,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from .recorder import AudioRecorder
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lcoai_notebook.widgets' has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY)
